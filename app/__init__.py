@@ -1,0 +1,1 @@
+"""SALGA Trust Engine: service-delivery reporting for South African municipalities."""

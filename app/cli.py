@@ -1,0 +1,147 @@
+"""`salga`: the operator's command line.
+
+Commands act as the database owner (migrations, seeding, issuing tokens) and
+print one clear line on error with a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Annotated, Any, TypeVar
+
+import psycopg
+import typer
+from psycopg import AsyncConnection
+from psycopg.rows import dict_row
+
+from app import dbadmin, localdev
+from app.config import ConfigError, get_settings
+from app.demo import seed_all
+from app.identity import service as identity
+
+T = TypeVar("T")
+
+cli = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+municipality_cli = typer.Typer(no_args_is_help=True, help="Municipalities (tenants).")
+user_cli = typer.Typer(no_args_is_help=True, help="Users and their roles.")
+cli.add_typer(municipality_cli, name="municipality")
+cli.add_typer(user_cli, name="user")
+
+USER_ERRORS = (identity.IdentityError, ConfigError, psycopg.Error, ValueError, OSError)
+
+
+def fail(message: str) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine, turning anything a user can cause into one line and exit 1."""
+    try:
+        return asyncio.run(coro)
+    except USER_ERRORS as exc:
+        detail = getattr(getattr(exc, "diag", None), "message_primary", None) or str(exc)
+        fail(detail.strip().splitlines()[0] if detail.strip() else type(exc).__name__)
+        raise  # unreachable: fail() exits
+
+
+async def with_owner_connection(work: Callable[[AsyncConnection[Any]], Awaitable[T]]) -> T:
+    """One committed transaction as the database owner."""
+    url = get_settings().database_url
+    conn = await AsyncConnection.connect(url, row_factory=dict_row)
+    async with conn, conn.transaction():
+        return await work(conn)
+
+
+@cli.command("init-local")
+def init_local() -> None:
+    """Generate local development secrets into .local/secrets.env (once)."""
+    written = localdev.ensure_local_secrets()
+    typer.echo("wrote .local/secrets.env" if written else ".local/secrets.env already exists")
+
+
+@cli.command("db-upgrade")
+def db_upgrade(
+    database: Annotated[str | None, typer.Option(help="Database name on the same server")] = None,
+    create: Annotated[bool, typer.Option(help="Create the database if missing")] = False,
+) -> None:
+    """Apply the local platform (local mode only) and all migrations."""
+    settings = get_settings()
+    url = settings.database_url
+    if database:
+        url = dbadmin.with_database(url, database)
+        if create:
+            run_sync(functools.partial(dbadmin.create_database, settings.database_url, database))
+    run_sync(functools.partial(dbadmin.prepare, url, local_platform=settings.local_mode))
+    typer.echo("database is at the latest migration")
+
+
+def run_sync(fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    except USER_ERRORS as exc:
+        fail(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+        raise
+
+
+@municipality_cli.command("add")
+def municipality_add(
+    code: Annotated[str, typer.Option(help="Short code, e.g. CPT")],
+    name: Annotated[str, typer.Option(help='e.g. "City of Cape Town"')],
+    province: Annotated[str, typer.Option(help="EC FS GP KZN LP MP NC NW WC")],
+    email: Annotated[str | None, typer.Option(help="Contact email")] = None,
+    whatsapp: Annotated[str | None, typer.Option(help="WhatsApp sender number")] = None,
+) -> None:
+    """Add (or update) a municipality; prints its id."""
+    row = run(with_owner_connection(lambda conn: identity.add_municipality(
+        conn, code=code, name=name, province=province, contact_email=email,
+        whatsapp_number=whatsapp)))
+    typer.echo(str(row["id"]))
+
+
+@user_cli.command("add")
+def user_add(
+    municipality: Annotated[str, typer.Option(help="Municipality code")],
+    role: Annotated[str, typer.Option(help=" | ".join(identity.ROLES))],
+    email: Annotated[str | None, typer.Option(help="Sign-in email")] = None,
+    phone: Annotated[str | None, typer.Option(help="Phone, any common format")] = None,
+    name: Annotated[str | None, typer.Option(help="Full name")] = None,
+    language: Annotated[str, typer.Option(help="en | zu | af")] = "en",
+) -> None:
+    """Create an auth user with a profile in a municipality; prints the user id."""
+    user_id = run(with_owner_connection(lambda conn: identity.add_user(
+        conn, email=email, role=role, municipality_code=municipality, phone=phone,
+        full_name=name, language=language)))
+    typer.echo(str(user_id))
+
+
+@cli.command("token")
+def token(
+    email: str,
+    lifetime: Annotated[int, typer.Option(help="Seconds until it expires")] = 3600,
+) -> None:
+    """Print an access token for a user, as Supabase Auth would issue it (hook included)."""
+    settings = get_settings()
+    if not settings.supabase_jwt_secret:
+        fail("SUPABASE_JWT_SECRET is not set (run scripts/dev once, or set it)")
+    issuer = f"{(settings.supabase_url or settings.public_base_url).rstrip('/')}/auth/v1"
+    typer.echo(run(with_owner_connection(lambda conn: identity.issue_token(
+        conn, email=email, secret=settings.supabase_jwt_secret, issuer=issuer,
+        lifetime=lifetime))))
+
+
+@cli.command("demo")
+def demo() -> None:
+    """Seed the demo municipality with users and data (safe to run again)."""
+    for line in run(with_owner_connection(seed_all)):
+        typer.echo(line)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""One Settings object, read from the environment, `.env` and `.local/secrets.env`.
+
+Local development (no SUPABASE_URL) generates its secrets once into
+`.local/secrets.env` (`salga init-local`). Outside development a missing or
+placeholder secret stops the app at start-up with a message naming it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCAL_DIR = ROOT / ".local"
+LOCAL_SECRETS = LOCAL_DIR / "secrets.env"
+
+PLACEHOLDER_PREFIX = "change-me"
+REQUIRED_SECRETS = (
+    "supabase_jwt_secret",
+    "supabase_anon_key",
+    "supabase_service_role_key",
+    "encryption_key_current",
+    "twilio_auth_token",
+)
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run: the message says which setting and why."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=(LOCAL_SECRETS, ROOT / ".env"),
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    environment: str = "development"
+    database_url: str = "postgresql://postgres:postgres@127.0.0.1:54322/postgres"
+    db_pool_min: int = 2
+    db_pool_max: int = 20
+
+    supabase_url: str = ""
+    supabase_anon_key: str = ""
+    supabase_service_role_key: str = ""
+    supabase_jwt_secret: str = ""
+    jwt_audience: str = "authenticated"
+    token_lifetime_seconds: int = 3600
+
+    encryption_key_current: str = ""
+    encryption_key_previous: str = ""
+
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_api_base_url: str = ""
+    public_base_url: str = "http://127.0.0.1:8000"
+
+    local_storage_dir: Path = Field(default=LOCAL_DIR / "storage")
+
+    @property
+    def local_mode(self) -> bool:
+        """No Supabase project configured: we serve its Storage/Realtime surfaces ourselves."""
+        return not self.supabase_url
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment in {"development", "dev", "local", "test"}
+
+    def problems(self) -> list[str]:
+        """What stops this configuration from running, one line each."""
+        found = []
+        for name in REQUIRED_SECRETS:
+            value = getattr(self, name)
+            if not value or value.startswith(PLACEHOLDER_PREFIX):
+                found.append(f"{name.upper()} is missing or still a placeholder")
+        if not self.is_development and self.supabase_url and not self.supabase_url.startswith(
+            "https://"
+        ):
+            found.append("SUPABASE_URL must be an https:// URL outside development")
+        return found
+
+    def check(self) -> None:
+        """Refuse to start with missing secrets, except in local development."""
+        problems = self.problems()
+        if problems and not self.is_development:
+            raise ConfigError(
+                f"cannot start in {self.environment!r}: " + "; ".join(problems)
+            )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

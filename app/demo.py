@@ -1,0 +1,23 @@
+"""`salga demo`: every domain's demo data, in dependency order, idempotent."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from psycopg import AsyncConnection
+
+from app.identity import demo as identity_demo
+
+Seeder = Callable[[AsyncConnection[Any]], Awaitable[list[str]]]
+
+SEEDERS: list[Seeder] = [
+    identity_demo.seed,
+]
+
+
+async def seed_all(conn: AsyncConnection[Any]) -> list[str]:
+    lines: list[str] = []
+    for seeder in SEEDERS:
+        lines.extend(await seeder(conn))
+    return lines

@@ -1,0 +1,136 @@
+"""SQL for municipalities, auth users and profiles."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from uuid import UUID
+
+from psycopg import AsyncConnection
+
+Row = dict[str, Any]
+
+
+async def upsert_municipality(
+    conn: AsyncConnection[Any],
+    *,
+    code: str,
+    name: str,
+    province: str,
+    contact_email: str | None,
+    whatsapp_number: str | None,
+) -> Row:
+    cur = await conn.execute(
+        """
+        insert into public.municipalities (code, name, province, contact_email, whatsapp_number)
+        values (%(code)s, %(name)s, %(province)s, %(email)s, %(whatsapp)s)
+        on conflict (code) do update
+           set name = excluded.name, province = excluded.province,
+               contact_email = coalesce(excluded.contact_email, municipalities.contact_email),
+               whatsapp_number = coalesce(excluded.whatsapp_number, municipalities.whatsapp_number)
+        returning *
+        """,
+        {"code": code, "name": name, "province": province, "email": contact_email,
+         "whatsapp": whatsapp_number},
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return row
+
+
+async def municipality_by_code(conn: AsyncConnection[Any], code: str) -> Row | None:
+    cur = await conn.execute("select * from public.municipalities where code = %s", (code,))
+    return await cur.fetchone()
+
+
+async def user_by_email(conn: AsyncConnection[Any], email: str) -> Row | None:
+    cur = await conn.execute(
+        """
+        select u.id, u.email, u.phone, u.raw_app_meta_data, u.raw_user_meta_data,
+               u.is_anonymous, p.tenant_id, p.role, p.full_name
+          from auth.users u
+          left join public.profiles p on p.id = u.id
+         where lower(u.email) = lower(%s) and u.deleted_at is null
+        """,
+        (email,),
+    )
+    return await cur.fetchone()
+
+
+async def insert_auth_user(
+    conn: AsyncConnection[Any], *, email: str | None, phone: str | None, full_name: str | None
+) -> UUID:
+    provider = "email" if email else "phone"
+    cur = await conn.execute(
+        """
+        insert into auth.users (email, phone, email_confirmed_at, raw_app_meta_data,
+                                raw_user_meta_data)
+        values (%(email)s, %(phone)s, now(), %(app)s, %(user)s)
+        returning id
+        """,
+        {
+            "email": email,
+            "phone": phone,
+            "app": json.dumps({"provider": provider, "providers": [provider]}),
+            "user": json.dumps({"full_name": full_name} if full_name else {}),
+        },
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return UUID(str(row["id"]))
+
+
+async def upsert_profile(
+    conn: AsyncConnection[Any],
+    *,
+    user_id: UUID,
+    tenant_id: UUID,
+    role: str,
+    full_name: str | None,
+    phone: str | None,
+    language: str,
+) -> Row:
+    cur = await conn.execute(
+        """
+        insert into public.profiles (id, tenant_id, role, full_name, phone, preferred_language)
+        values (%(id)s, %(tenant)s, %(role)s, %(name)s, %(phone)s, %(lang)s)
+        on conflict (id) do update
+           set tenant_id = excluded.tenant_id, role = excluded.role,
+               full_name = coalesce(excluded.full_name, profiles.full_name),
+               phone = coalesce(excluded.phone, profiles.phone),
+               preferred_language = excluded.preferred_language
+        returning *
+        """,
+        {"id": user_id, "tenant": tenant_id, "role": role, "name": full_name, "phone": phone,
+         "lang": language},
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return row
+
+
+async def run_access_token_hook(conn: AsyncConnection[Any], event: dict[str, Any]) -> Any:
+    """Call the hook the way Supabase Auth does: as supabase_auth_admin."""
+    async with conn.transaction():
+        await conn.execute("set local role supabase_auth_admin")
+        cur = await conn.execute(
+            "select public.custom_access_token_hook(%s::jsonb) as result", (json.dumps(event),)
+        )
+        row = await cur.fetchone()
+        await conn.execute("reset role")
+    assert row is not None
+    return row["result"]
+
+
+async def own_profile(conn: AsyncConnection[Any]) -> Row | None:
+    """The caller's profile and municipality, through RLS (runs as the caller)."""
+    cur = await conn.execute(
+        """
+        select p.id, p.tenant_id, p.role, p.full_name, p.preferred_language,
+               m.code as municipality_code, m.name as municipality_name
+          from public.profiles p
+          join public.municipalities m on m.id = p.tenant_id
+         where p.id = (select auth.uid())
+        """
+    )
+    return await cur.fetchone()

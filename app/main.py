@@ -1,0 +1,58 @@
+"""The FastAPI application: `uvicorn app.main:app` or `create_app(settings)`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from app import errors
+from app.auth import TokenVerifier
+from app.config import Settings, get_settings
+from app.db import open_pool
+from app.health.router import router as health_router
+from app.identity.router import router as identity_router
+
+log = logging.getLogger("salga")
+
+
+def routers(settings: Settings) -> list[APIRouter]:
+    """Every router the app serves; local-mode gateways only without SUPABASE_URL."""
+    found = [health_router, identity_router]
+    return found
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    settings.check()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await app.state.pool.open(wait=False)
+        try:
+            yield
+        finally:
+            await app.state.pool.close()
+
+    app = FastAPI(
+        title="SALGA Trust Engine",
+        version="0.1.0",
+        summary="Municipal service-delivery reports, routed, tracked and audited.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.pool = open_pool(
+        settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max
+    )
+    app.state.verifier = TokenVerifier(settings)
+    errors.install(app)
+    for router in routers(settings):
+        app.include_router(router)
+    return app
+
+
+def app_factory() -> FastAPI:
+    """For `uvicorn --factory app.main:app_factory`."""
+    return create_app()

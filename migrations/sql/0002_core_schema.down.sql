@@ -1,0 +1,2 @@
+-- 0002 undone.
+select 1;

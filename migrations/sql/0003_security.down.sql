@@ -1,0 +1,2 @@
+-- 0003 undone.
+select 1;

@@ -1,0 +1,2 @@
+-- 0004 undone.
+select 1;

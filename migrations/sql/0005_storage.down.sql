@@ -1,0 +1,2 @@
+-- 0005 undone.
+select 1;

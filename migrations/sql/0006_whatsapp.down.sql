@@ -1,0 +1,2 @@
+-- 0006 undone.
+select 1;

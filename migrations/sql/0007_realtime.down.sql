@@ -1,0 +1,2 @@
+-- 0007 undone.
+select 1;

@@ -1,0 +1,66 @@
+"""Municipalities with one user per role, and real tokens for them.
+
+Tokens come from `identity.issue_token`: base claims, then the database's own
+access token hook, signed with the JWT secret — what Supabase Auth issues.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+import jwt
+from psycopg import AsyncConnection
+from psycopg.rows import dict_row
+
+from app.identity import service as identity
+
+ROLES = identity.ROLES
+
+
+@dataclass
+class Tenant:
+    id: UUID
+    code: str
+    users: dict[str, UUID] = field(default_factory=dict)
+    emails: dict[str, str] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+    claims: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def auth(self, role: str) -> dict[str, str]:
+        """Request headers for this tenant's user with `role`."""
+        return {"Authorization": f"Bearer {self.tokens[role]}"}
+
+
+def unique_code() -> str:
+    """A fresh municipality code (letters only)."""
+    digits = uuid.uuid4().int
+    letters = ""
+    for _ in range(7):
+        digits, rem = divmod(digits, 26)
+        letters += chr(ord("A") + rem)
+    return "T" + letters
+
+
+async def create_tenant(url: str, secret: str, *, roles: tuple[str, ...] = ROLES) -> Tenant:
+    """A committed municipality with one user per role, each with a token."""
+    code = unique_code()
+    async with await AsyncConnection.connect(url, row_factory=dict_row) as conn:
+        async with conn.transaction():
+            row = await identity.add_municipality(
+                conn, code=code, name=f"Test Municipality {code}", province="GP")
+            tenant = Tenant(id=row["id"], code=code)
+            for role in roles:
+                email = f"{role}.{code.lower()}@test.salga.example"
+                phone = f"+2782{uuid.uuid4().int % 10**7:07d}"
+                tenant.users[role] = await identity.add_user(
+                    conn, email=email, role=role, municipality_code=code, phone=phone,
+                    full_name=f"{role.title()} {code}")
+                tenant.emails[role] = email
+        for role, email in tenant.emails.items():
+            token = await identity.issue_token(conn, email=email, secret=secret)
+            tenant.tokens[role] = token
+            tenant.claims[role] = jwt.decode(token, options={"verify_signature": False})
+    return tenant
