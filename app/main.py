@@ -14,6 +14,8 @@ from app.config import Settings, get_settings
 from app.db import open_pool
 from app.health.router import router as health_router
 from app.identity.router import router as identity_router
+from app.storage import gateway as storage_gateway
+from app.storage import service as storage_service
 
 log = logging.getLogger("salga")
 
@@ -21,6 +23,8 @@ log = logging.getLogger("salga")
 def routers(settings: Settings) -> list[APIRouter]:
     """Every router the app serves; local-mode gateways only without SUPABASE_URL."""
     found = [health_router, identity_router]
+    if settings.local_mode:
+        found.append(storage_gateway.router)
     return found
 
 
@@ -47,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max
     )
     app.state.verifier = TokenVerifier(settings)
+    app.state.storage, app.state.local_store = storage_service.build(settings, app.state.pool)
     errors.install(app)
     for router in routers(settings):
         app.include_router(router)
