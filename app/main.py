@@ -14,15 +14,17 @@ from app.config import Settings, get_settings
 from app.db import open_pool
 from app.health.router import router as health_router
 from app.identity.router import router as identity_router
+from app.media.router import router as media_router
 from app.storage import gateway as storage_gateway
 from app.storage import service as storage_service
+from app.verification.router import router as verification_router
 
 log = logging.getLogger("salga")
 
 
 def routers(settings: Settings) -> list[APIRouter]:
     """Every router the app serves; local-mode gateways only without SUPABASE_URL."""
-    found = [health_router, identity_router]
+    found = [health_router, identity_router, media_router, verification_router]
     if settings.local_mode:
         found.append(storage_gateway.router)
     return found

@@ -50,7 +50,8 @@ class Backend(Protocol):
     async def remove(self, *, bucket: str, paths: list[str]) -> list[str]: ...
     async def list(self, *, bucket: str, prefix: str) -> list[dict[str, Any]]: ...
     async def signed_url(self, *, bucket: str, path: str, expires_in: int) -> str: ...
-    async def signed_upload_url(self, *, bucket: str, path: str, upsert: bool) -> SignedUpload: ...
+    async def signed_upload_url(self, *, bucket: str, path: str, upsert: bool,
+                                owner: str | None) -> SignedUpload: ...
 
 
 class LocalBackend:
@@ -84,8 +85,10 @@ class LocalBackend:
                                     expires_in=expires_in)
         return self.base_url + rel
 
-    async def signed_upload_url(self, *, bucket: str, path: str, upsert: bool) -> SignedUpload:
-        rel, token = await self.store.sign_upload(SERVICE_CLAIMS, bucket=bucket, path=path,
+    async def signed_upload_url(self, *, bucket: str, path: str, upsert: bool,
+                                owner: str | None) -> SignedUpload:
+        claims = {**SERVICE_CLAIMS, "sub": owner} if owner else SERVICE_CLAIMS
+        rel, token = await self.store.sign_upload(claims, bucket=bucket, path=path,
                                                   upsert=upsert)
         return SignedUpload(bucket=bucket, path=path, url=self.base_url + rel, token=token)
 
@@ -128,7 +131,9 @@ class SupabaseBackend:
         result = await self._bucket(bucket).create_signed_url(path, expires_in)
         return str(result["signedURL"])
 
-    async def signed_upload_url(self, *, bucket: str, path: str, upsert: bool) -> SignedUpload:
+    async def signed_upload_url(self, *, bucket: str, path: str, upsert: bool,
+                                owner: str | None) -> SignedUpload:
+        # Supabase records the signer (here the service role) as owner; `owner` is local-only.
         from storage3.types import CreateSignedUploadUrlOptions
 
         options = CreateSignedUploadUrlOptions(upsert="true") if upsert else None
@@ -166,11 +171,12 @@ class StorageService:
         _check_bucket(bucket)
         return await self.backend.signed_url(bucket=bucket, path=path, expires_in=expires_in)
 
-    async def signed_upload_url(self, *, bucket: str, path: str,
-                                upsert: bool = False) -> SignedUpload:
-        """A URL + token that lets its holder upload exactly this object."""
+    async def signed_upload_url(self, *, bucket: str, path: str, upsert: bool = False,
+                                owner: str | None = None) -> SignedUpload:
+        """A URL + token that lets its holder upload exactly this object (owned by `owner`)."""
         _check_bucket(bucket)
-        return await self.backend.signed_upload_url(bucket=bucket, path=path, upsert=upsert)
+        return await self.backend.signed_upload_url(bucket=bucket, path=path, upsert=upsert,
+                                                    owner=owner)
 
 
 def _check_bucket(bucket: str) -> None:

@@ -1,4 +1,7 @@
 -- 0005 undone: verification, media recording, storage policies, buckets.
+drop function if exists private.log_media_access(uuid);
+drop table if exists public.media_access_log;
+drop function if exists private.evidence_bucket_for(uuid);
 drop function if exists private.verification_cases(text);
 drop function if exists private.decide_verification(uuid, text, text);
 drop function if exists private.record_verification_result(uuid, uuid, text, text, text[]);

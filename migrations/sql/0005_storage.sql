@@ -205,7 +205,7 @@ declare
   v_folder uuid := private.as_uuid(v_parts[2]);
   v_ticket record;
   v_user uuid;
-  v_source text := 'web';
+  v_source text;
 begin
   if new.bucket_id not in ('evidence', 'documents', 'gbv-evidence') then
     return new;
@@ -236,10 +236,14 @@ begin
   if new.bucket_id = 'documents' and v_ticket.id is not null then
     raise exception 'Documents go in the user''s own folder.' using errcode = 'SA422';
   end if;
-  if auth.role() = 'service_role' or auth.uid() is null then
-    v_source := case when new.user_metadata ->> 'source' in ('whatsapp', 'web', 'api')
-                     then new.user_metadata ->> 'source' else 'api' end;
-  end if;
+  -- Server-side uploads may say where a file came from (WhatsApp); a user's
+  -- own upload, direct or through a signed URL, is 'web'.
+  v_source := case
+    when (auth.role() = 'service_role' or auth.uid() is null)
+         and new.user_metadata ->> 'source' in ('whatsapp', 'web', 'api')
+      then new.user_metadata ->> 'source'
+    when new.owner_id is not null then 'web'
+    else 'api' end;
 
   insert into public.media_attachments
     (tenant_id, ticket_id, user_id, bucket, path, filename, content_type, size_bytes, purpose,
@@ -393,3 +397,52 @@ grant execute on function private.submit_verification(uuid),
   to authenticated;
 grant execute on function private.record_verification_result(uuid, uuid, text, text, text[])
   to service_role;
+
+-- ---------------------------------------------------------------------
+-- Uploads API helpers and the GBV media access log
+-- ---------------------------------------------------------------------
+-- Which bucket takes evidence for this ticket, if the caller may add to it
+-- (its reporter, or staff who see it). NULL when unknown or hidden.
+create function private.evidence_bucket_for(p_ticket_id uuid) returns text
+language sql stable security definer
+set search_path = ''
+as $$
+  select case when t.is_sensitive then 'gbv-evidence' else 'evidence' end
+    from public.tickets t
+   where t.id = p_ticket_id
+     and t.tenant_id = (select private.tenant_id())
+     and (t.reporter_id = (select auth.uid()) or private.can_see_ticket(t.id))
+$$;
+revoke all on function private.evidence_bucket_for(uuid) from public, anon;
+grant execute on function private.evidence_bucket_for(uuid) to authenticated, service_role;
+
+-- Every signed URL issued for sensitive media, and to whom.
+create table public.media_access_log (
+  id bigint generated always as identity primary key,
+  tenant_id uuid not null references public.municipalities (id),
+  media_id uuid not null references public.media_attachments (id) on delete cascade,
+  user_id uuid not null,
+  action text not null default 'signed_url' check (action in ('signed_url')),
+  accessed_at timestamptz not null default now()
+);
+create index media_access_log_tenant_idx on public.media_access_log (tenant_id, accessed_at desc);
+create index media_access_log_media_idx on public.media_access_log (media_id);
+revoke all on public.media_access_log from anon, authenticated;
+grant select on public.media_access_log to authenticated;
+grant all on public.media_access_log to service_role;
+alter table public.media_access_log enable row level security;
+alter table public.media_access_log force row level security;
+create policy "Admins read their municipality's sensitive media access log"
+  on public.media_access_log for select to authenticated
+  using (tenant_id = (select private.tenant_id()) and (select private.app_role()) = 'admin');
+
+create function private.log_media_access(p_media_id uuid) returns void
+language sql security definer
+set search_path = ''
+as $$
+  insert into public.media_access_log (tenant_id, media_id, user_id)
+  select m.tenant_id, m.id, (select auth.uid()) from public.media_attachments m
+   where m.id = p_media_id and (select auth.uid()) is not null
+$$;
+revoke all on function private.log_media_access(uuid) from public, anon;
+grant execute on function private.log_media_access(uuid) to authenticated;
