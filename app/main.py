@@ -14,6 +14,7 @@ from app.config import Settings, get_settings
 from app.db import open_pool
 from app.health.router import router as health_router
 from app.identity.router import router as identity_router
+from app.realtime.router import router as realtime_router
 
 log = logging.getLogger("salga")
 
@@ -21,6 +22,8 @@ log = logging.getLogger("salga")
 def routers(settings: Settings) -> list[APIRouter]:
     """Every router the app serves; local-mode gateways only without SUPABASE_URL."""
     found = [health_router, identity_router]
+    if settings.local_mode:
+        found.append(realtime_router)
     return found
 
 
