@@ -16,6 +16,9 @@ const options = {
 if (env.ACCESS_TOKEN) options.accessToken = async () => env.ACCESS_TOKEN
 const supabase = createClient(env.SUPABASE_URL, env.SUPABASE_ANON_KEY, options)
 
+// As Supabase's docs say for private channels: set the token before joining.
+await supabase.realtime.setAuth(env.ACCESS_TOKEN || null)
+
 const messages = []
 const system = []
 const statuses = []

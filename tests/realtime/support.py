@@ -18,6 +18,8 @@ from app.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBSCRIBE_JS = Path(__file__).with_name("subscribe.mjs")
+# Node 20 has WebSocket behind a flag (22+ by default); supabase-js needs it.
+NODE = ("node", "--experimental-websocket", "--no-warnings")
 
 
 async def send(database_url: str, topic: str, payload: dict[str, Any],
@@ -56,7 +58,7 @@ class NodeSubscriber:
                "EXPECT": str(expect), "WAIT_MS": str(wait_ms),
                "WAIT_CLOSE": "1" if wait_close else "0", "ACCESS_TOKEN": token or ""}
         proc = await asyncio.create_subprocess_exec(
-            "node", str(SUBSCRIBE_JS), cwd=ROOT, env=env,
+            *NODE, str(SUBSCRIBE_JS), cwd=ROOT, env=env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
         return cls(proc)
 
