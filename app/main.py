@@ -14,13 +14,14 @@ from app.config import Settings, get_settings
 from app.db import open_pool
 from app.health.router import router as health_router
 from app.identity.router import router as identity_router
+from app.tickets.router import router as tickets_router
 
 log = logging.getLogger("salga")
 
 
 def routers(settings: Settings) -> list[APIRouter]:
     """Every router the app serves; local-mode gateways only without SUPABASE_URL."""
-    found = [health_router, identity_router]
+    found = [health_router, identity_router, tickets_router]
     return found
 
 
