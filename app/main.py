@@ -11,12 +11,15 @@ from fastapi import APIRouter, FastAPI
 from app import errors
 from app.auth import TokenVerifier
 from app.config import Settings, get_settings
+from app.dashboard.router import router as dashboard_router
 from app.db import open_pool
 from app.health.router import router as health_router
 from app.identity.router import router as identity_router
 from app.media.router import router as media_router
+from app.realtime.router import router as realtime_router
 from app.storage import gateway as storage_gateway
 from app.storage import service as storage_service
+from app.tickets.router import router as tickets_router
 from app.verification.router import router as verification_router
 
 log = logging.getLogger("salga")
@@ -24,8 +27,10 @@ log = logging.getLogger("salga")
 
 def routers(settings: Settings) -> list[APIRouter]:
     """Every router the app serves; local-mode gateways only without SUPABASE_URL."""
-    found = [health_router, identity_router, media_router, verification_router]
+    found = [health_router, identity_router, tickets_router, dashboard_router, media_router,
+             verification_router]
     if settings.local_mode:
+        found.append(realtime_router)
         found.append(storage_gateway.router)
     return found
 
