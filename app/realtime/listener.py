@@ -86,8 +86,11 @@ class MessageListener:
                 await self._checkpoint(conn)
                 next_checkpoint = loop.time() + self._checkpoint_seconds
             timeout = max(0.01, next_checkpoint - loop.time())
-            async for notify in conn.notifies(timeout=timeout, stop_after=1):
-                await self._on_notify(conn, notify.payload)
+            # notifies() holds the connection's lock while it yields: collect
+            # first, then handle (a large message is read by id on this connection).
+            received = [n.payload async for n in conn.notifies(timeout=timeout, stop_after=1)]
+            for payload in received:
+                await self._on_notify(conn, payload)
 
     async def _catch_up(self, conn: AsyncConnection[Any]) -> None:
         assert self._watermark is not None

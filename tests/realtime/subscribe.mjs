@@ -3,7 +3,8 @@
 //   {"ready": true|false, "status": ..., "error": ...}   once the join settles
 //   {"done": true, "messages": [...], "system": [...], "closed": bool, "statuses": [...]}
 // Env: SUPABASE_URL, SUPABASE_ANON_KEY, ACCESS_TOKEN, TOPIC, VSN (1.0.0|2.0.0),
-//      EXPECT (messages to wait for), WAIT_MS (give up after), WAIT_CLOSE (1: wait for close).
+//      EXPECT (messages to wait for), WAIT_MS (give up after), WAIT_CLOSE (1: wait for close),
+//      BRIEF (1: keep only each message's event, payload.seq and arrival time, epoch ms).
 import { createClient } from '@supabase/supabase-js'
 
 const env = process.env
@@ -35,7 +36,7 @@ const finish = async () => {
 const channel = supabase
   .channel(env.TOPIC, { config: { private: true } })
   .on('broadcast', { event: '*' }, (msg) => {
-    messages.push(msg)
+    messages.push(env.BRIEF === '1' ? { event: msg.event, seq: msg.payload.seq, at: Date.now() } : msg)
     if (expect && messages.length >= expect && env.WAIT_CLOSE !== '1') finish()
   })
   .on('system', {}, (msg) => system.push(msg))

@@ -52,11 +52,12 @@ class NodeSubscriber:
     @classmethod
     async def start(cls, base_url: str, settings: Settings, *, topic: str, token: str | None,
                     vsn: str, expect: int = 0, wait_ms: int = 8000,
-                    wait_close: bool = False) -> NodeSubscriber:
+                    wait_close: bool = False, brief: bool = False) -> NodeSubscriber:
         env = {**os.environ, "SUPABASE_URL": base_url,
                "SUPABASE_ANON_KEY": settings.supabase_anon_key, "TOPIC": topic, "VSN": vsn,
                "EXPECT": str(expect), "WAIT_MS": str(wait_ms),
-               "WAIT_CLOSE": "1" if wait_close else "0", "ACCESS_TOKEN": token or ""}
+               "WAIT_CLOSE": "1" if wait_close else "0", "ACCESS_TOKEN": token or "",
+               "BRIEF": "1" if brief else "0"}
         proc = await asyncio.create_subprocess_exec(
             *NODE, str(SUBSCRIBE_JS), cwd=ROOT, env=env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)

@@ -121,3 +121,18 @@ async def test_a_channel_is_closed_when_its_token_expires(
                for s in result["system"])
     await send(database_url, topic, ticket_event())  # nobody left to receive it
     assert result["messages"] == []
+
+
+async def test_a_message_too_large_for_a_notification_arrives_whole_and_in_order(
+    live_server, settings, database_url, tenant: Tenant
+) -> None:
+    topic = f"municipality:{tenant.id}"
+    client = await join(live_server, settings, topic=topic, token=tenant.tokens["manager"],
+                        vsn="2.0.0", expect=3)
+    assert (joined := await client.joined())["ready"] is True, joined
+    small, large, after = (ticket_event(status="open"), ticket_event(note="x" * 20_000),
+                           ticket_event(status="closed"))
+    for event in (small, large, after):
+        await send(database_url, topic, event)
+    result = await client.result()
+    assert [m["payload"] for m in result["messages"]] == [small, large, after]
