@@ -1,4 +1,6 @@
-"""`salga worker`: sends queued notifications, fetches WhatsApp photos, expires drafts.
+"""`salga worker`: sends queued notifications, fetches WhatsApp photos, checks new
+uploads (type sniffing, EXIF removal, quarantine), decides proof-of-residence
+cases that were not finished at upload time, and expires drafts.
 
 Several workers can run side by side: every queue is claimed with
 `FOR UPDATE SKIP LOCKED` under a lease. Everything runs as the service role.
@@ -11,9 +13,11 @@ import logging
 
 from app.config import Settings
 from app.db import open_pool, service_transaction
+from app.media.worker import scan_pending
 from app.notify.service import OutboxDrainer
 from app.notify.twilio import make_client
 from app.storage import service as storage_service
+from app.verification.worker import process_pending
 from app.whatsapp import media_repository
 from app.whatsapp.media import MediaWorker
 from app.whatsapp.settings import ChannelSettings
@@ -34,7 +38,8 @@ async def run_worker(settings: Settings, channel: ChannelSettings, *, once: bool
         while True:
             async with service_transaction(pool, actor="worker") as conn:
                 await media_repository.expire_conversations(conn)
-            done = await drainer.drain_once() + await media.process_once()
+            done = (await drainer.drain_once() + await media.process_once()
+                    + await scan_pending(pool, storage) + await process_pending(pool, storage))
             total += done
             if done == 0:
                 if once:
