@@ -8,11 +8,13 @@ from typing import Any
 from psycopg import AsyncConnection
 
 from app.identity import demo as identity_demo
+from app.tickets import demo as tickets_demo
 
 Seeder = Callable[[AsyncConnection[Any]], Awaitable[list[str]]]
 
 SEEDERS: list[Seeder] = [
     identity_demo.seed,
+    tickets_demo.seed,
 ]
 
 

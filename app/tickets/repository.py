@@ -191,3 +191,71 @@ async def escalate_overdue(conn: AsyncConnection[Any]) -> int:
     cur = await conn.execute("select private.escalate_overdue() as escalated")
     row = await cur.fetchone()
     return int(row["escalated"]) if row else 0
+
+
+# --- Setup (demo seeding, bench): as the owner ---------------------------------
+
+async def upsert_team(
+    conn: AsyncConnection[Any],
+    *,
+    tenant_id: UUID,
+    name: str,
+    categories: list[str],
+    area: tuple[float, float, float, float] | None,
+    is_default: bool,
+    is_saps: bool,
+    manager_id: UUID | None,
+) -> UUID:
+    """A team by (municipality, name); `area` is a lon/lat box (xmin, ymin, xmax, ymax)."""
+    cur = await conn.execute(
+        """
+        insert into public.teams (tenant_id, name, categories, is_default, is_saps, manager_id,
+                                  service_area)
+        values (%(tenant)s, %(name)s, %(categories)s, %(default)s, %(saps)s, %(manager)s,
+                case when %(has_area)s then extensions.st_multi(extensions.st_makeenvelope(
+                  %(x1)s, %(y1)s, %(x2)s, %(y2)s, 4326))::extensions.geography end)
+        on conflict (tenant_id, name) do update
+           set categories = excluded.categories, is_default = excluded.is_default,
+               is_saps = excluded.is_saps, manager_id = excluded.manager_id,
+               service_area = excluded.service_area, is_active = true
+        returning id
+        """,
+        {"tenant": tenant_id, "name": name, "categories": categories, "default": is_default,
+         "saps": is_saps, "manager": manager_id, "has_area": area is not None,
+         **dict(zip(("x1", "y1", "x2", "y2"), area or (None,) * 4, strict=True))},
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return UUID(str(row["id"]))
+
+
+async def add_team_member(
+    conn: AsyncConnection[Any], *, team_id: UUID, user_id: UUID, tenant_id: UUID
+) -> None:
+    await conn.execute(
+        "insert into public.team_members (team_id, user_id, tenant_id) values (%s, %s, %s)"
+        " on conflict do nothing", (team_id, user_id, tenant_id))
+
+
+async def upsert_sla_policy(
+    conn: AsyncConnection[Any], *, tenant_id: UUID, category: str, response_hours: float,
+    resolution_hours: float,
+) -> None:
+    await conn.execute(
+        """
+        insert into public.sla_policies (tenant_id, category, response_hours, resolution_hours)
+        values (%s, %s, %s, %s)
+        on conflict (tenant_id, category) do update
+           set response_hours = excluded.response_hours,
+               resolution_hours = excluded.resolution_hours, is_active = true
+        """, (tenant_id, category, response_hours, resolution_hours))
+
+
+async def tickets_of_reporter(conn: AsyncConnection[Any], reporter_id: UUID) -> list[Row]:
+    cur = await conn.execute(
+        """
+        select t.tracking_number, t.category, t.is_sensitive, tm.name as team_name
+          from public.tickets t left join public.teams tm on tm.id = t.assigned_team_id
+         where t.reporter_id = %s order by t.created_at, t.tracking_number
+        """, (reporter_id,))
+    return await cur.fetchall()

@@ -59,3 +59,6 @@ drop function private.transition_allowed(text, text);
 drop index public.tickets_assigned_to_open_idx;
 drop index public.tickets_overdue_resolution_idx;
 drop index public.tickets_overdue_response_idx;
+
+-- The SLA snapshot column
+alter table public.tickets drop column sla_warning_threshold;

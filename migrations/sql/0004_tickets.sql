@@ -7,6 +7,13 @@
 -- =====================================================================
 
 -- ---------------------------------------------------------------------
+-- The warning threshold in force when the deadlines were set: part of the
+-- SLA snapshot, like the deadlines, so the status is computed from the row.
+-- ---------------------------------------------------------------------
+alter table public.tickets add column sla_warning_threshold numeric(3, 2) not null default 0.80
+  check (sla_warning_threshold > 0 and sla_warning_threshold < 1);
+
+-- ---------------------------------------------------------------------
 -- Indexes the lifecycle needs
 -- ---------------------------------------------------------------------
 -- The escalation sweep finds overdue work without scanning closed tickets.
@@ -63,13 +70,15 @@ $$;
 -- without a first response (or the response came late); warning once the
 -- running phase has used warning_threshold of its time; on_track otherwise.
 -- A deadline is met at the deadline itself; breached strictly after it.
+-- This and public.sla_status carry no `set search_path` so the planner can
+-- inline them into list queries (a SET clause prevents inlining); they name
+-- nothing outside pg_catalog, so no search path can redirect them.
 create function private.sla_status_at(
   p_created_at timestamptz, p_first_responded_at timestamptz, p_resolved_at timestamptz,
   p_response_deadline timestamptz, p_resolution_deadline timestamptz,
   p_warning_threshold numeric, p_at timestamptz
 ) returns text
 language sql immutable
-set search_path = ''
 as $$
   select case
     when p_resolution_deadline is not null
@@ -93,14 +102,12 @@ $$;
 -- (`select=*,sla_status`).
 create function public.sla_status(t public.tickets) returns text
 language sql stable
-set search_path = ''
 as $$
   select private.sla_status_at(
     t.created_at, t.first_responded_at,
     case when t.status in ('resolved', 'closed') then coalesce(t.resolved_at, t.closed_at) end,
-    t.sla_response_deadline, t.sla_resolution_deadline,
-    (select p.warning_threshold from private.sla_policy_for(t.tenant_id, t.category) p),
-    now())
+    t.sla_response_deadline, t.sla_resolution_deadline, t.sla_warning_threshold,
+    pg_catalog.now())
 $$;
 
 -- ---------------------------------------------------------------------
@@ -170,6 +177,7 @@ begin
   select * into v_policy from private.sla_policy_for(new.tenant_id, new.category);
   new.sla_response_deadline := now() + make_interval(secs => v_policy.response_hours * 3600);
   new.sla_resolution_deadline := now() + make_interval(secs => v_policy.resolution_hours * 3600);
+  new.sla_warning_threshold := v_policy.warning_threshold;
   return new;
 end
 $$;
@@ -231,6 +239,7 @@ begin
       old.created_at + make_interval(secs => v_policy.response_hours * 3600);
     new.sla_resolution_deadline :=
       old.created_at + make_interval(secs => v_policy.resolution_hours * 3600);
+    new.sla_warning_threshold := v_policy.warning_threshold;
   end if;
   return new;
 end
