@@ -20,6 +20,7 @@ from app import dbadmin, localdev
 from app.config import ConfigError, get_settings
 from app.demo import seed_all
 from app.identity import service as identity
+from app.tickets import service as tickets
 
 T = TypeVar("T")
 
@@ -137,6 +138,13 @@ def demo() -> None:
     """Seed the demo municipality with users and data (safe to run again)."""
     for line in run(with_owner_connection(seed_all)):
         typer.echo(line)
+
+
+@cli.command("escalate")
+def escalate() -> None:
+    """Escalate every ticket past its SLA deadline (pg_cron does this every minute)."""
+    count = run(with_owner_connection(tickets.escalate_overdue))
+    typer.echo(f"escalated {count} ticket{'s' if count != 1 else ''}")
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ placeholder secret stops the app at start-up with a message naming it.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,6 +28,11 @@ REQUIRED_SECRETS = (
 )
 
 
+def local_database_url() -> str:
+    port = os.environ.get("SALGA_DB_PORT", "54322")
+    return f"postgresql://postgres:postgres@127.0.0.1:{port}/postgres"
+
+
 class ConfigError(RuntimeError):
     """The configuration cannot run: the message says which setting and why."""
 
@@ -39,7 +45,8 @@ class Settings(BaseSettings):
     )
 
     environment: str = "development"
-    database_url: str = "postgresql://postgres:postgres@127.0.0.1:54322/postgres"
+    # Locally: the cluster scripts/dev runs (SALGA_DB_PORT moves it off 54322).
+    database_url: str = Field(default_factory=lambda: local_database_url())
     db_pool_min: int = 2
     db_pool_max: int = 20
 

@@ -11,16 +11,21 @@ from fastapi import APIRouter, FastAPI
 from app import errors
 from app.auth import TokenVerifier
 from app.config import Settings, get_settings
+from app.dashboard.router import router as dashboard_router
 from app.db import open_pool
 from app.health.router import router as health_router
 from app.identity.router import router as identity_router
+from app.realtime.router import router as realtime_router
+from app.tickets.router import router as tickets_router
 
 log = logging.getLogger("salga")
 
 
 def routers(settings: Settings) -> list[APIRouter]:
     """Every router the app serves; local-mode gateways only without SUPABASE_URL."""
-    found = [health_router, identity_router]
+    found = [health_router, identity_router, tickets_router, dashboard_router]
+    if settings.local_mode:
+        found.append(realtime_router)
     return found
 
 

@@ -1,0 +1,1 @@
+"""The live dashboard page: static HTML + JS modules, supabase-js served locally."""

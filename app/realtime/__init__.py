@@ -1,0 +1,1 @@
+"""Local stand-in for Supabase Realtime: private broadcast channels over Phoenix."""

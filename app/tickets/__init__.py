@@ -1,0 +1,1 @@
+"""Tickets: filing reports, the lifecycle API, routing and escalation."""

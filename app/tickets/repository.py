@@ -1,0 +1,193 @@
+"""SQL for tickets. The rules (transitions, SLA, routing, events) are in the
+database (migration 0004); this module only asks for them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from psycopg import AsyncConnection
+
+Row = dict[str, Any]
+
+SUMMARY_COLUMNS = """
+  t.id, t.tracking_number, t.status, t.category, t.priority, t.assigned_team_id,
+  tm.name as assigned_team_name, public.sla_status(t) as sla_status,
+  t.sla_response_deadline, t.sla_resolution_deadline, t.created_at, t.updated_at, t.is_sensitive
+"""
+
+DETAIL_COLUMNS = SUMMARY_COLUMNS + """,
+  t.description, t.encrypted_description, t.address, t.language, t.source, t.assigned_to,
+  extensions.st_y(t.location::extensions.geometry) as latitude,
+  extensions.st_x(t.location::extensions.geometry) as longitude,
+  t.first_responded_at, t.resolved_at, t.closed_at, t.escalated_at, t.escalation_reason
+"""
+
+
+async def insert_ticket(
+    conn: AsyncConnection[Any],
+    *,
+    ticket_id: UUID,
+    tenant_id: UUID,
+    reporter_id: UUID | None,
+    category: str,
+    description: str | None,
+    encrypted_description: str | None,
+    is_sensitive: bool,
+    latitude: float | None,
+    longitude: float | None,
+    address: str | None,
+    language: str,
+    source: str,
+) -> None:
+    """Insert without RETURNING: a reporter cannot read a sensitive report back."""
+    await conn.execute(
+        """
+        insert into public.tickets (id, tenant_id, reporter_id, category, description,
+                                    encrypted_description, is_sensitive, location, address,
+                                    language, source)
+        values (%(id)s, %(tenant)s, %(reporter)s, %(category)s, %(description)s,
+                %(encrypted)s, %(sensitive)s,
+                case when %(lat)s::float8 is null then null else
+                  extensions.st_setsrid(extensions.st_makepoint(%(lon)s::float8, %(lat)s::float8),
+                                        4326)::extensions.geography end,
+                %(address)s, %(language)s, %(source)s)
+        """,
+        {"id": ticket_id, "tenant": tenant_id, "reporter": reporter_id, "category": category,
+         "description": description, "encrypted": encrypted_description,
+         "sensitive": is_sensitive, "lat": latitude, "lon": longitude, "address": address,
+         "language": language, "source": source},
+    )
+
+
+async def report_receipt(conn: AsyncConnection[Any], ticket_id: UUID) -> Row | None:
+    cur = await conn.execute("select private.report_receipt(%s) as receipt", (ticket_id,))
+    row = await cur.fetchone()
+    return row["receipt"] if row else None
+
+
+async def list_tickets(
+    conn: AsyncConnection[Any],
+    *,
+    tenant_id: UUID,
+    sensitive: bool | None,
+    filters: dict[str, Any],
+    after: tuple[datetime, UUID] | None,
+    limit: int,
+) -> list[Row]:
+    """Newest first; `sensitive` None = both kinds (RLS still decides)."""
+    where = ["t.tenant_id = %(tenant)s"]
+    params: dict[str, Any] = {"tenant": tenant_id, "limit": limit}
+    if sensitive is not None:
+        where.append("t.is_sensitive = %(sensitive)s")
+        params["sensitive"] = sensitive
+    for column in ("status", "category", "assigned_team_id"):
+        if filters.get(column) is not None:
+            where.append(f"t.{column} = %({column})s")
+            params[column] = filters[column]
+    if filters.get("sla_status") is not None:
+        where.append("public.sla_status(t) = %(sla_status)s")
+        params["sla_status"] = filters["sla_status"]
+    if filters.get("created_from") is not None:
+        where.append("t.created_at >= %(created_from)s")
+        params["created_from"] = filters["created_from"]
+    if filters.get("created_to") is not None:
+        where.append("t.created_at < %(created_to)s")
+        params["created_to"] = filters["created_to"]
+    if after is not None:
+        where.append("(t.created_at, t.id) < (%(after_at)s, %(after_id)s)")
+        params["after_at"], params["after_id"] = after
+    cur = await conn.execute(
+        f"""
+        select {SUMMARY_COLUMNS}
+          from public.tickets t
+          left join public.teams tm on tm.id = t.assigned_team_id
+         where {" and ".join(where)}
+         order by t.created_at desc, t.id desc
+         limit %(limit)s
+        """,
+        params,
+    )
+    return await cur.fetchall()
+
+
+async def get_ticket(
+    conn: AsyncConnection[Any], *, ticket_id: UUID, tenant_id: UUID, sensitive: bool | None
+) -> Row | None:
+    cur = await conn.execute(
+        f"""
+        select {DETAIL_COLUMNS}
+          from public.tickets t
+          left join public.teams tm on tm.id = t.assigned_team_id
+         where t.id = %(id)s and t.tenant_id = %(tenant)s
+           and (%(sensitive)s::boolean is null or t.is_sensitive = %(sensitive)s::boolean)
+        """,
+        {"id": ticket_id, "tenant": tenant_id, "sensitive": sensitive},
+    )
+    return await cur.fetchone()
+
+
+async def summary(
+    conn: AsyncConnection[Any], *, ticket_id: UUID, tenant_id: UUID, sensitive: bool | None
+) -> Row | None:
+    cur = await conn.execute(
+        f"""
+        select {SUMMARY_COLUMNS}
+          from public.tickets t
+          left join public.teams tm on tm.id = t.assigned_team_id
+         where t.id = %(id)s and t.tenant_id = %(tenant)s
+           and (%(sensitive)s::boolean is null or t.is_sensitive = %(sensitive)s::boolean)
+        """,
+        {"id": ticket_id, "tenant": tenant_id, "sensitive": sensitive},
+    )
+    return await cur.fetchone()
+
+
+async def assignments(conn: AsyncConnection[Any], ticket_id: UUID) -> list[Row]:
+    cur = await conn.execute(
+        """
+        select a.id, a.team_id, tm.name as team_name, a.assigned_to, a.assigned_by, a.reason,
+               a.is_current, a.created_at
+          from public.ticket_assignments a
+          left join public.teams tm on tm.id = a.team_id
+         where a.ticket_id = %s
+         order by a.created_at, a.id
+        """,
+        (ticket_id,),
+    )
+    return await cur.fetchall()
+
+
+async def set_status(
+    conn: AsyncConnection[Any], *, ticket_id: UUID, status: str, reason: str | None
+) -> None:
+    await conn.execute("select public.set_ticket_status(%s, %s, %s)", (ticket_id, status, reason))
+
+
+async def assign(
+    conn: AsyncConnection[Any],
+    *,
+    ticket_id: UUID,
+    team_id: UUID | None,
+    assigned_to: UUID | None,
+    reason: str | None,
+) -> None:
+    await conn.execute(
+        "select public.assign_ticket(%s, %s, %s, %s)", (ticket_id, team_id, assigned_to, reason)
+    )
+
+
+async def record_decrypted_read(conn: AsyncConnection[Any], ticket_id: UUID) -> None:
+    await conn.execute("select private.record_sensitive_read(%s)", (ticket_id,))
+
+
+async def audit_entries(conn: AsyncConnection[Any], ticket_id: UUID) -> list[Row]:
+    cur = await conn.execute("select * from private.ticket_audit_entries(%s)", (ticket_id,))
+    return await cur.fetchall()
+
+
+async def escalate_overdue(conn: AsyncConnection[Any]) -> int:
+    cur = await conn.execute("select private.escalate_overdue() as escalated")
+    row = await cur.fetchone()
+    return int(row["escalated"]) if row else 0

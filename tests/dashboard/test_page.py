@@ -1,0 +1,30 @@
+"""The dashboard page is served with its configuration and a local supabase-js."""
+
+from __future__ import annotations
+
+
+async def test_the_page_and_its_modules_are_served(api) -> None:
+    page = await api.get("/dashboard")
+    assert page.status_code == 200 and "Live tickets" in page.text
+    assert "/dashboard/vendor/supabase.js" in page.text
+    assert "cdn" not in page.text.lower()
+    for name in ("dashboard.js", "tickets.js", "dashboard.css"):
+        assert (await api.get(f"/dashboard/static/{name}")).status_code == 200
+
+
+async def test_supabase_js_comes_from_the_installed_package(api) -> None:
+    response = await api.get("/dashboard/vendor/supabase.js")
+    assert response.status_code == 200
+    assert "createClient" in response.text
+
+
+async def test_the_config_points_at_our_own_origin_in_local_mode(api, settings) -> None:
+    config = (await api.get("/dashboard/config.json")).json()
+    assert config["supabaseUrl"] == str(api.base_url).rstrip("/")
+    assert config["supabaseAnonKey"] == settings.supabase_anon_key
+    assert config["apiBase"] == str(api.base_url).rstrip("/")
+
+
+async def test_no_file_outside_the_static_folder_is_served(api) -> None:
+    assert (await api.get("/dashboard/static/..%2Frouter.py")).status_code == 404
+    assert (await api.get("/dashboard/static/nope.js")).status_code == 404
