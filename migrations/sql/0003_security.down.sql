@@ -8,8 +8,11 @@
 do $$
 begin
   if exists (select 1 from pg_extension where extname = 'pg_cron') then
-    execute $q$select cron.unschedule(jobid) from cron.job
-               where jobname = 'salga-audit-partitions'$q$;
+    perform cron.unschedule(jobid) from cron.job where jobname = 'salga-audit-partitions';
+    if obj_description((select oid from pg_extension where extname = 'pg_cron'), 'pg_extension')
+       = 'Job scheduler (installed by migration 0003).' then
+      drop extension pg_cron;
+    end if;
   end if;
 end
 $$;

@@ -371,10 +371,16 @@ create trigger refuse_update_delete before update or delete on public.audit_log
 create trigger refuse_truncate before truncate on public.audit_log
   for each statement execute function private.refuse_audit_change();
 
--- Where pg_cron is installed (Supabase; the local cluster's `postgres`
+-- Where the cluster runs pg_cron (Supabase; the local cluster's `postgres`
 -- database), partitions are also created ahead on the 1st and 15th.
 do $$
 begin
+  if current_database() = coalesce(current_setting('cron.database_name', true), '')
+     and exists (select 1 from pg_available_extensions where name = 'pg_cron')
+     and not exists (select 1 from pg_extension where extname = 'pg_cron') then
+    create extension pg_cron;
+    comment on extension pg_cron is 'Job scheduler (installed by migration 0003).';
+  end if;
   if exists (select 1 from pg_extension where extname = 'pg_cron') then
     perform cron.schedule('salga-audit-partitions', '7 0 1,15 * *',
                           'select private.create_audit_partitions(3)');

@@ -29,14 +29,14 @@ async def test_an_update_writes_one_entry_with_only_the_changed_columns(
     before = len(await entries(db, "tickets", w["ticket_others"]))
     await set_caller(db, tenant.claims["manager"], client_ip="198.51.100.7",
                      user_agent="dashboard/1.0")
-    await db.execute("update public.tickets set status = 'in_progress', priority = 'high'"
+    await db.execute("update public.tickets set address = '12 Main Rd', priority = 'high'"
                      " where id = %s", (w["ticket_others"],))
     log = await entries(db, "tickets", w["ticket_others"])
     assert len(log) == before + 1
     entry = log[-1]
     assert entry["operation"] == "UPDATE"
-    assert entry["old_values"] == {"status": "open", "priority": "normal"}
-    assert entry["new_values"] == {"status": "in_progress", "priority": "high"}
+    assert entry["old_values"] == {"address": None, "priority": "normal"}
+    assert entry["new_values"] == {"address": "12 Main Rd", "priority": "high"}
     assert entry["actor_id"] == tenant.users["manager"]
     assert entry["actor_role"] == "manager"
     assert entry["tenant_id"] == tenant.id

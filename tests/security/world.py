@@ -71,11 +71,16 @@ async def build_world(conn: AsyncConnection[Any], tenant: Tenant) -> World:
     w.ids["ticket_sensitive"] = await _one(
         conn, ticket, (t, w["survivor"], "gbv", None, CIPHERTEXT, True, w["saps_team"]))
 
-    assignment = ("insert into public.ticket_assignments (tenant_id, ticket_id, team_id, reason)"
-                  " values (%s, %s, %s, 'routing') returning id")
-    w.ids["assignment"] = await _one(conn, assignment, (t, w["ticket_own"], w["team"]))
-    w.ids["assignment_sensitive"] = await _one(
-        conn, assignment, (t, w["ticket_sensitive"], w["saps_team"]))
+    # Filing an assigned ticket records its assignment (0004); older schemas need it by hand.
+    for ticket, team in (("ticket_own", "team"), ("ticket_sensitive", "saps_team")):
+        await conn.execute(
+            "insert into public.ticket_assignments (tenant_id, ticket_id, team_id, reason)"
+            " select %s, %s, %s, 'routing' where not exists (select 1 from"
+            " public.ticket_assignments where ticket_id = %s and is_current)",
+            (t, w[ticket], w[team], w[ticket]))
+    current = "select id from public.ticket_assignments where ticket_id = %s and is_current"
+    w.ids["assignment"] = await _one(conn, current, (w["ticket_own"],))
+    w.ids["assignment_sensitive"] = await _one(conn, current, (w["ticket_sensitive"],))
 
     w.ids["sla"] = await _one(
         conn, "insert into public.sla_policies (tenant_id, category, response_hours,"
