@@ -66,6 +66,33 @@ create policy "Managers, liaisons and admins record assignments of tickets they 
               and (select private.app_role()) in ('manager', 'admin', 'saps_liaison')
               and private.can_see_ticket(ticket_id));
 
+drop policy "Users read their municipality's tickets as their role allows" on public.tickets;
+create policy "Citizens read their own ordinary reports"
+  on public.tickets for select to authenticated
+  using (tenant_id = (select private.tenant_id())
+         and (select private.app_role()) = 'citizen'
+         and reporter_id = (select auth.uid())
+         and not is_sensitive);
+create policy "Field workers read their teams' ordinary tickets"
+  on public.tickets for select to authenticated
+  using (tenant_id = (select private.tenant_id())
+         and (select private.app_role()) = 'field_worker'
+         and not is_sensitive
+         and assigned_team_id = any ((select private.my_team_ids())::uuid[]));
+create policy "Managers read their municipality's ordinary tickets"
+  on public.tickets for select to authenticated
+  using (tenant_id = (select private.tenant_id())
+         and (select private.app_role()) = 'manager'
+         and not is_sensitive);
+create policy "SAPS liaisons read their municipality's sensitive tickets"
+  on public.tickets for select to authenticated
+  using (tenant_id = (select private.tenant_id())
+         and (select private.app_role()) = 'saps_liaison'
+         and is_sensitive);
+create policy "Admins read all their municipality's tickets"
+  on public.tickets for select to authenticated
+  using (tenant_id = (select private.tenant_id()) and (select private.app_role()) = 'admin');
+
 drop trigger guard_ticket_changes on public.tickets;
 drop function private.guard_ticket_changes();
 
