@@ -15,17 +15,23 @@ from app.dashboard.router import router as dashboard_router
 from app.db import open_pool
 from app.health.router import router as health_router
 from app.identity.router import router as identity_router
+from app.media.router import router as media_router
 from app.realtime.router import router as realtime_router
+from app.storage import gateway as storage_gateway
+from app.storage import service as storage_service
 from app.tickets.router import router as tickets_router
+from app.verification.router import router as verification_router
 
 log = logging.getLogger("salga")
 
 
 def routers(settings: Settings) -> list[APIRouter]:
     """Every router the app serves; local-mode gateways only without SUPABASE_URL."""
-    found = [health_router, identity_router, tickets_router, dashboard_router]
+    found = [health_router, identity_router, tickets_router, dashboard_router, media_router,
+             verification_router]
     if settings.local_mode:
         found.append(realtime_router)
+        found.append(storage_gateway.router)
     return found
 
 
@@ -52,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max
     )
     app.state.verifier = TokenVerifier(settings)
+    app.state.storage, app.state.local_store = storage_service.build(settings, app.state.pool)
     errors.install(app)
     for router in routers(settings):
         app.include_router(router)

@@ -17,7 +17,8 @@ export PGDATABASE=postgres
 export DATABASE_URL="${DATABASE_URL:-postgresql://postgres:$PGPASSWORD@127.0.0.1:$PGPORT/postgres}"
 VENV="$ROOT/.venv"
 APT_PACKAGES=(postgresql-15 postgresql-contrib postgresql-15-postgis-3 postgresql-15-cron
-              tesseract-ocr tesseract-ocr-eng tesseract-ocr-afr fonts-dejavu-core)
+              tesseract-ocr tesseract-ocr-eng tesseract-ocr-afr fonts-dejavu-core
+              chromium)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -1,0 +1,1 @@
+"""Uploads (signed upload URLs), signed download URLs for media, and the post-upload check."""

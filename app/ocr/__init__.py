@@ -1,0 +1,1 @@
+"""Proof-of-residence OCR: pages from images and PDFs, tesseract (eng + afr), field extraction."""

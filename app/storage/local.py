@@ -1,0 +1,237 @@
+"""The local store: bytes under `.local/storage`, rows in the local `storage.objects`.
+
+Every statement on `storage.objects` runs as the caller (role + claims), the
+way Supabase's Storage server runs it, so the bucket policies decide. Bytes
+are kept per object version, so a rolled-back write never replaces what a
+committed row points at.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import re
+import uuid
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import AsyncConnection
+from psycopg_pool import AsyncConnectionPool
+
+from app.db import SERVICE_CLAIMS, transaction_as
+from app.storage import errors, mime, repository, tokens
+
+GLOBAL_LIMIT = 20 * 1024 * 1024
+KEY_PATTERN = re.compile(r"^[\w\-!.*'() &$@=;:+,?/]+$", re.UNICODE)
+RLS_MESSAGE = "new row violates row-level security policy"
+
+
+def check_key(path: str) -> None:
+    parts = path.split("/")
+    if (not path or len(path) > 1024 or not KEY_PATTERN.match(path)
+            or any(p in ("", ".", "..") for p in parts)):
+        raise errors.StorageError(400, "InvalidKey", f"Invalid key: {path}", code="InvalidKey")
+
+
+def _mapped(exc: psycopg.Error) -> errors.StorageError:
+    state = exc.sqlstate or ""
+    message = (exc.diag.message_primary if exc.diag else None) or str(exc)
+    if state.startswith("SA") and state[2:].isdigit():
+        return errors.StorageError(int(state[2:]), "InvalidRequest", message)
+    if isinstance(exc, psycopg.errors.UniqueViolation):
+        return errors.duplicate()
+    if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+        return errors.access_denied(RLS_MESSAGE)
+    if isinstance(exc, psycopg.errors.IntegrityError | psycopg.errors.DataException):
+        return errors.invalid(message)
+    return errors.StorageError(500, "DatabaseError", "database error", code="DatabaseError")
+
+
+class LocalStore:
+    def __init__(self, pool: AsyncConnectionPool, root: Path, secret: str,
+                 *, upload_url_ttl: int = 7200) -> None:
+        self.pool = pool
+        self.root = root
+        self.secret = secret
+        self.upload_url_ttl = upload_url_ttl
+
+    # ---- plumbing ---------------------------------------------------------
+    @asynccontextmanager
+    async def _as(self, claims: Mapping[str, Any]) -> AsyncIterator[AsyncConnection[Any]]:
+        try:
+            async with transaction_as(self.pool, claims) as conn:
+                yield conn
+        except psycopg.Error as exc:
+            raise _mapped(exc) from exc
+
+    def _blob(self, bucket: str, version: str) -> Path:
+        return self.root / bucket / version[:2] / version
+
+    async def _bucket(self, bucket: str) -> dict[str, Any]:
+        """Bucket settings, read as the server itself (as Supabase's server does)."""
+        async with self.pool.connection() as conn:
+            row = await repository.bucket(conn, bucket)
+            await conn.rollback()
+        if row is None:
+            raise errors.no_bucket()
+        return row
+
+    def _check_limits(self, bucket: dict[str, Any], data: bytes, content_type: str) -> None:
+        limit = min(bucket["file_size_limit"] or GLOBAL_LIMIT, GLOBAL_LIMIT)
+        if len(data) > limit:
+            raise errors.too_large(limit)
+        if not mime.allowed(content_type, bucket["allowed_mime_types"]):
+            raise errors.bad_mime(mime.base_type(content_type) or "(none)")
+
+    # ---- writes -------------------------------------------------------------
+    async def upload(self, claims: Mapping[str, Any], *, bucket: str, path: str, data: bytes,
+                     content_type: str, upsert: bool, cache_control: str = "no-cache",
+                     user_metadata: dict[str, Any] | None = None,
+                     owner: str | None = None) -> dict[str, Any]:
+        check_key(path)
+        settings = await self._bucket(bucket)
+        self._check_limits(settings, data, content_type)
+        version = uuid.uuid4().hex
+        blob = self._blob(bucket, version)
+        await asyncio.to_thread(_write, blob, data)
+        metadata = {
+            "eTag": f'"{hashlib.md5(data, usedforsecurity=False).hexdigest()}"',
+            "size": len(data), "mimetype": content_type, "cacheControl": cache_control,
+            "lastModified": datetime.now(UTC).isoformat(), "contentLength": len(data),
+            "httpStatusCode": 200,
+        }
+        old_version = None
+        try:
+            async with self._as(claims) as conn:
+                if upsert:
+                    old = await repository.find_object(conn, bucket, path)
+                    old_version = old["version"] if old else None
+                row = await repository.write_object(
+                    conn, bucket_id=bucket, name=path, version=version, metadata=metadata,
+                    owner=owner if owner is not None else claims.get("sub"),
+                    user_metadata=user_metadata, upsert=upsert)
+        except BaseException:
+            blob.unlink(missing_ok=True)
+            raise
+        if old_version and old_version != version:
+            self._blob(bucket, old_version).unlink(missing_ok=True)
+        return row
+
+    async def can_upload(self, claims: Mapping[str, Any], *, bucket: str, path: str,
+                         upsert: bool) -> None:
+        """Would this caller's INSERT pass? Tried, then rolled back (as Supabase does)."""
+        check_key(path)
+        await self._bucket(bucket)
+        try:
+            async with transaction_as(self.pool, claims) as conn:
+                try:
+                    async with conn.transaction():
+                        await repository.write_object(
+                            conn, bucket_id=bucket, name=path, version="probe", metadata={},
+                            owner=claims.get("sub"), user_metadata=None, upsert=upsert)
+                        raise _Probe
+                except _Probe:
+                    pass
+        except psycopg.Error as exc:
+            raise _mapped(exc) from exc
+
+    async def sign_upload(self, claims: Mapping[str, Any], *, bucket: str, path: str,
+                          upsert: bool) -> tuple[str, str]:
+        await self.can_upload(claims, bucket=bucket, path=path, upsert=upsert)
+        token = tokens.sign_upload(self.secret, bucket=bucket, path=path,
+                                   owner=claims.get("sub"), upsert=upsert,
+                                   expires_in=self.upload_url_ttl)
+        return f"/object/upload/sign/{bucket}/{path}?token={token}", token
+
+    async def upload_signed(self, token: str, *, bucket: str, path: str, data: bytes,
+                            content_type: str, cache_control: str = "no-cache") -> dict[str, Any]:
+        """The token is the authorization: the write runs as the server, owned by its signer."""
+        claims = tokens.verify(self.secret, token, bucket=bucket, path=path)
+        return await self.upload(SERVICE_CLAIMS, bucket=bucket, path=path, data=data,
+                                 content_type=content_type, upsert=bool(claims.get("upsert")),
+                                 cache_control=cache_control, owner=claims.get("owner"))
+
+    async def remove(self, claims: Mapping[str, Any], *, bucket: str,
+                     names: list[str]) -> list[dict[str, Any]]:
+        await self._bucket(bucket)
+        async with self._as(claims) as conn:
+            rows = await repository.delete_objects(conn, bucket, names)
+        for row in rows:
+            if row["version"]:
+                self._blob(bucket, row["version"]).unlink(missing_ok=True)
+        return rows
+
+    # ---- reads --------------------------------------------------------------
+    async def find(self, claims: Mapping[str, Any], *, bucket: str, path: str) -> dict[str, Any]:
+        await self._bucket(bucket)
+        async with self._as(claims) as conn:
+            row = await repository.find_object(conn, bucket, path)
+        if row is None:
+            raise errors.not_found()
+        return row
+
+    async def read(self, row: Mapping[str, Any]) -> bytes:
+        try:
+            return await asyncio.to_thread(self._blob(row["bucket_id"], row["version"]).read_bytes)
+        except OSError as exc:
+            raise errors.not_found() from exc
+
+    async def download(self, claims: Mapping[str, Any], *, bucket: str,
+                       path: str) -> tuple[dict[str, Any], bytes]:
+        row = await self.find(claims, bucket=bucket, path=path)
+        return row, await self.read(row)
+
+    async def sign(self, claims: Mapping[str, Any], *, bucket: str, path: str,
+                   expires_in: int) -> str:
+        await self.find(claims, bucket=bucket, path=path)
+        token = tokens.sign_download(self.secret, bucket=bucket, path=path, expires_in=expires_in)
+        return f"/object/sign/{bucket}/{path}?token={token}"
+
+    async def download_signed(self, token: str, *, bucket: str,
+                              path: str) -> tuple[dict[str, Any], bytes]:
+        tokens.verify(self.secret, token, bucket=bucket, path=path)
+        return await self.download(SERVICE_CLAIMS, bucket=bucket, path=path)
+
+    async def list(self, claims: Mapping[str, Any], *, bucket: str, prefix: str, limit: int,
+                   offset: int, sort_column: str, descending: bool,
+                   search: str) -> list[dict[str, Any]]:
+        """One folder level, as Supabase lists it: sub-folders (id null) and files."""
+        await self._bucket(bucket)
+        folder = prefix.strip("/")
+        folder = f"{folder}/" if folder else ""
+        async with self._as(claims) as conn:
+            rows = await repository.objects_under(conn, bucket, folder, search)
+        entries: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            rest = row["name"][len(folder):]
+            head, sep, _ = rest.partition("/")
+            if sep:
+                entries.setdefault(head, {"name": head, "id": None, "updated_at": None,
+                                          "created_at": None, "last_accessed_at": None,
+                                          "metadata": None})
+            else:
+                entries[head] = {"name": head, "id": row["id"], "updated_at": row["updated_at"],
+                                 "created_at": row["created_at"],
+                                 "last_accessed_at": row["last_accessed_at"],
+                                 "metadata": row["metadata"]}
+        column = sort_column if sort_column in {"name", "created_at", "updated_at",
+                                                "last_accessed_at"} else "name"
+        ordered = sorted(entries.values(), key=lambda e: (e[column] is None, str(e[column] or "")),
+                         reverse=descending)
+        return ordered[offset:offset + limit]
+
+
+class _Probe(Exception):
+    """Raised inside the probe savepoint so it always rolls back."""
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".part")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)

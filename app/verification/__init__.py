@@ -1,0 +1,1 @@
+"""Proof of residence: submit a document, the OCR worker decides, managers review the rest."""

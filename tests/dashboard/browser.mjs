@@ -1,0 +1,101 @@
+// Drives the dashboard in headless Chromium (the system's chromium, through
+// playwright-core). Reads one JSON command per line on stdin, answers each with
+// one JSON line on stdout: {"ok": true, ...} or {"ok": false, "error": "..."}.
+// Env: CHROMIUM (executable), USER_DATA_DIR (a fresh folder).
+import { createInterface } from 'node:readline'
+import { chromium } from 'playwright-core'
+
+const context = await chromium.launchPersistentContext(process.env.USER_DATA_DIR, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1280, height: 720 },
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+})
+const page = context.pages()[0] || await context.newPage()
+const console_ = []
+page.on('console', (msg) => console_.push(`${msg.type()}: ${msg.text()}`))
+page.on('pageerror', (err) => console_.push(`pageerror: ${err.message}`))
+
+const row = (id) => `tr[data-id="${id}"]`
+
+const commands = {
+  async open({ url }) {
+    await page.goto(url)
+    await page.waitForSelector('body[data-ready="true"]')
+    return {}
+  },
+  async signin({ token }) {
+    await page.fill('#token', token)
+    await page.click('#signin button[type=submit]')
+    await page.waitForFunction(() => document.body.dataset.realtime === 'SUBSCRIBED' ||
+      document.getElementById('error').textContent !== '', null, { timeout: 15000 })
+    return {
+      realtime: await page.evaluate(() => document.body.dataset.realtime || null),
+      error: await page.textContent('#error'),
+      title: await page.textContent('#board-title'),
+      who: await page.textContent('#who'),
+    }
+  },
+  async rows() {
+    return {
+      rows: await page.$$eval('#tickets tr', (trs) => trs.map((tr) => ({
+        id: tr.dataset.id,
+        status: tr.dataset.status,
+        sensitive: tr.dataset.sensitive === 'true',
+        cells: [...tr.querySelectorAll('td')].map((td) => td.textContent.trim()),
+      }))),
+    }
+  },
+  async waitRow({ id, status, timeout = 10000 }) {
+    const selector = status ? `${row(id)}[data-status="${status}"]` : row(id)
+    await page.waitForSelector(selector, { timeout })
+    return {}
+  },
+  // Record (in the page's clock, epoch ms) when the row first shows `status`.
+  async arm({ id, status }) {
+    await page.evaluate(({ id, status }) => {
+      window.__seenAt = null
+      const check = () => {
+        const tr = document.querySelector(`tr[data-id="${id}"]`)
+        if (window.__seenAt === null && tr && tr.dataset.status === status) window.__seenAt = Date.now()
+      }
+      new MutationObserver(check).observe(document.getElementById('tickets'),
+        { subtree: true, childList: true, attributes: true })
+      check()
+    }, { id, status })
+    return {}
+  },
+  async seen({ timeout = 10000 }) {
+    await page.waitForFunction(() => window.__seenAt !== null, null, { timeout })
+    return { seenAt: await page.evaluate(() => window.__seenAt) }
+  },
+  async choose({ id, status }) {
+    await page.selectOption(`${row(id)} select`, status)
+    return {}
+  },
+  async text({ selector }) {
+    return { text: await page.textContent(selector) }
+  },
+  async screenshot({ path }) {
+    await page.screenshot({ path, fullPage: true })
+    return {}
+  },
+  async close() {
+    await context.close()
+    return { console: console_ }
+  },
+}
+
+const print = (obj) => process.stdout.write(JSON.stringify(obj) + '\n')
+print({ ok: true, ready: true })
+for await (const line of createInterface({ input: process.stdin })) {
+  const { op, ...args } = JSON.parse(line)
+  try {
+    print({ ok: true, ...(await commands[op](args)) })
+  } catch (err) {
+    print({ ok: false, error: String(err.message || err), console: console_ })
+  }
+  if (op === 'close') break
+}
+process.exit(0)

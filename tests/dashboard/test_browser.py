@@ -1,0 +1,111 @@
+"""The dashboard in a real headless Chromium: sign in with a token, see the
+municipality's tickets, watch a status change made elsewhere arrive live,
+change a status from the page; SAPS liaisons get the sensitive board and
+managers never see a sensitive row."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+
+from tests.dashboard.support import Browser
+from tests.support.server import LiveServer
+from tests.support.tenants import Tenant
+
+
+async def file_report(api: httpx.AsyncClient, tenant: Tenant, *,
+                      sensitive: bool = False) -> dict[str, Any]:
+    body = {"category": "gbv" if sensitive else "water", "is_sensitive": sensitive,
+            "description": "Someone needs help" if sensitive else "Burst pipe on the corner",
+            "address": "12 Main Road"}
+    response = await api.post("/api/v1/reports", json=body, headers=tenant.auth("citizen"))
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+async def set_status(api: httpx.AsyncClient, tenant: Tenant, role: str, ticket_id: str,
+                     status: str) -> float:
+    """Change a status through the API; the epoch ms at which it was committed."""
+    response = await api.patch(f"/api/v1/tickets/{ticket_id}/status", json={"status": status},
+                               headers=tenant.auth(role))
+    assert response.status_code == 200, response.text
+    return time.time() * 1000
+
+
+async def signed_in(browser: Browser, live_server: LiveServer, token: str) -> dict[str, Any]:
+    await browser.do("open", url=f"{live_server.base_url}/dashboard")
+    answer = await browser.do("signin", token=token)
+    assert answer["realtime"] == "SUBSCRIBED" and answer["error"] == "", answer
+    return answer
+
+
+async def test_a_manager_watches_a_status_change_arrive_live_and_changes_one_from_the_page(
+    api: httpx.AsyncClient, live_server: LiveServer, tenant: Tenant
+) -> None:
+    ticket = await file_report(api, tenant)
+    hidden = await file_report(api, tenant, sensitive=True)
+    async with Browser() as browser:
+        answer = await signed_in(browser, live_server, tenant.tokens["manager"])
+        assert answer["title"] == "Municipal tickets" and "manager" in answer["who"]
+        await browser.do("waitRow", id=ticket["id"], status="open")
+        row = (await browser.rows())[ticket["id"]]
+        assert row["cells"][:4] == [ticket["tracking_number"], "open", "water", ticket["priority"]]
+        assert row["cells"][5] == "On track"  # the SLA badge
+
+        # Changed elsewhere (the API, as the manager): the row follows within a second.
+        await browser.do("arm", id=ticket["id"], status="in_progress")
+        committed_at = await set_status(api, tenant, "manager", ticket["id"], "in_progress")
+        seen_at = (await browser.do("seen", timeout=15))["seenAt"]
+        lag_ms = seen_at - committed_at
+        print(f"status change reached the page {lag_ms:.0f} ms after the API answered")
+        assert lag_ms < 1000
+
+        # Changed on the page: the API agrees.
+        await browser.do("choose", id=ticket["id"], status="resolved")
+        await browser.do("waitRow", id=ticket["id"], status="resolved")
+        detail = await api.get(f"/api/v1/tickets/{ticket['id']}", headers=tenant.auth("manager"))
+        assert detail.json()["status"] == "resolved"
+
+        # A sensitive ticket's change never reaches the manager's page, before or after a
+        # later ordinary change has arrived.
+        await set_status(api, tenant, "saps_liaison", hidden["id"], "in_progress")
+        await set_status(api, tenant, "manager", ticket["id"], "closed")
+        await browser.do("waitRow", id=ticket["id"], status="closed")
+        rows = await browser.rows()
+        assert hidden["id"] not in rows
+        assert not any(r["sensitive"] or r["cells"][2] == "GBV" for r in rows.values())
+        await browser.screenshot("dashboard-manager.png")
+    assert not [line for line in browser.console if line.startswith(("error", "pageerror"))]
+
+
+async def test_a_saps_liaison_sees_the_sensitive_board_live(
+    api: httpx.AsyncClient, live_server: LiveServer, tenant: Tenant
+) -> None:
+    ordinary = await file_report(api, tenant)
+    sensitive = await file_report(api, tenant, sensitive=True)
+    async with Browser() as browser:
+        answer = await signed_in(browser, live_server, tenant.tokens["saps_liaison"])
+        assert answer["title"] == "Sensitive reports (GBV)"
+        await browser.do("waitRow", id=sensitive["id"], status="open")
+        rows = await browser.rows()
+        assert ordinary["id"] not in rows
+        assert rows and all(r["sensitive"] for r in rows.values())
+        assert "Someone needs help" not in str(rows)  # no report text on the board
+
+        await browser.do("arm", id=sensitive["id"], status="escalated")
+        committed_at = await set_status(api, tenant, "saps_liaison", sensitive["id"], "escalated")
+        assert (await browser.do("seen", timeout=15))["seenAt"] - committed_at < 1000
+        await browser.screenshot("dashboard-saps.png")
+
+
+async def test_a_citizen_token_is_turned_away(
+    live_server: LiveServer, tenant: Tenant
+) -> None:
+    async with Browser() as browser:
+        await browser.do("open", url=f"{live_server.base_url}/dashboard")
+        answer = await browser.do("signin", token=tenant.tokens["citizen"])
+        assert answer["error"] == "Sign-in failed: this board is for municipal staff"
+        answer = await browser.do("signin", token="not-a-token")
+        assert answer["error"].startswith("Sign-in failed")

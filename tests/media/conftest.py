@@ -1,0 +1,5 @@
+"""Reuses the storage tests' ticket fixture."""
+
+from tests.storage.conftest import tickets
+
+__all__ = ["tickets"]
