@@ -59,13 +59,17 @@ EXPECTED: dict[str, tuple[frozenset[str], ...]] = {
     "audit_log:ordinary":         (who(M, A),     NOBODY,        NOBODY,        NOBODY),
     "audit_log:sensitive":        (who(S, A),     NOBODY,        NOBODY,        NOBODY),
     "audit_log:consent":          (who(A),        NOBODY,        NOBODY,        NOBODY),
-    # Storage (0005): objects live at {tenant_id}/...; the Storage server
-    # selects (download), inserts (upload), updates (upsert) and deletes as the caller.
-    "storage:evidence/own-folder": (who(C, F, M, A), who(C, F, M, A), who(C, F, M, A),
-                                    who(C, M, A)),
-    "storage:evidence/others":    (who(F, M, A),  who(F, M, A),  who(F, M, A),  who(M, A)),
-    "storage:documents/own-folder": (who(C, M, A), who(C, M, A), who(C, M, A),  who(C, M, A)),
-    "storage:gbv-evidence":       (who(S, A),     who(S, A),     who(S, A),     who(S, A)),
+    # Storage (0005): objects live at {tenant_id}/{user or ticket id}/...; the
+    # Storage server selects (download), inserts (upload), updates (upsert) and
+    # deletes as the caller. "own" = the actor's own user folder, uploaded by them.
+    "storage:evidence/own-folder":   (EVERYONE,      EVERYONE,      EVERYONE,     EVERYONE),
+    # (0005's delete policy names admins, but a DELETE must also pass the SELECT
+    # policies, which keep a user's own evidence folder private: nobody else deletes.)
+    "storage:evidence/resident":     (NOBODY,        NOBODY,        NOBODY,       NOBODY),
+    "storage:evidence/ticket":       (who(C, F, M, A), who(C, F, M, A), who(C),   who(C, A)),
+    "storage:documents/own-folder":  (EVERYONE,      EVERYONE,      EVERYONE,     EVERYONE),
+    "storage:documents/resident":    (who(M, A),     NOBODY,        NOBODY,       NOBODY),
+    "storage:gbv-evidence/ticket":   (who(S, A),     who(S, A),     who(S, A),    who(S, A)),
     # Realtime (0007): select = may receive on the topic, insert = may send.
     "realtime:municipality":      (STAFF,         NOBODY,        NOBODY,        NOBODY),
     "realtime:gbv":               (who(S, A),     NOBODY,        NOBODY,        NOBODY),
@@ -222,13 +226,22 @@ def storage_target(bucket: str, folder: Callable[[World, UUID], Any]) -> Target:
     )
 
 
-STORAGE_TARGETS: dict[str, tuple[str, Callable[[World, UUID], Any]]] = {
-    "storage:evidence/own-folder": ("evidence", lambda w, me: me),
-    "storage:evidence/others": ("evidence", lambda w, me: w["resident"]),
-    "storage:documents/own-folder": ("documents", lambda w, me: me),
-    "storage:gbv-evidence": ("gbv-evidence", lambda w, me: w["ticket_sensitive"]),
+Pick = Callable[[World, UUID], Any]
+
+# object -> (bucket, folder under the municipality, who uploaded the existing file)
+STORAGE_TARGETS: dict[str, tuple[str, Pick, Pick]] = {
+    "storage:evidence/own-folder": ("evidence", lambda w, me: me, lambda w, me: me),
+    "storage:evidence/resident": ("evidence", lambda w, me: w["resident"],
+                                  lambda w, me: w["resident"]),
+    "storage:evidence/ticket": ("evidence", lambda w, me: w["ticket_own"],
+                                lambda w, me: w.tenant.users["citizen"]),
+    "storage:documents/own-folder": ("documents", lambda w, me: me, lambda w, me: me),
+    "storage:documents/resident": ("documents", lambda w, me: w["resident"],
+                                   lambda w, me: w["resident"]),
+    "storage:gbv-evidence/ticket": ("gbv-evidence", lambda w, me: w["ticket_sensitive"],
+                                    lambda w, me: w.tenant.users["saps_liaison"]),
 }
-for _key, (_bucket, _folder) in STORAGE_TARGETS.items():
+for _key, (_bucket, _folder, _owner) in STORAGE_TARGETS.items():
     TARGETS[_key] = storage_target(_bucket, _folder)
 
 

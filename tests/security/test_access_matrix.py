@@ -37,13 +37,13 @@ async def _add_platform_rows(db: AsyncConnection[Any], w: World, me: UUID,
                              buckets: set[str]) -> None:
     """Objects in Storage (where 0005 created the bucket) and one probe message
     per Realtime topic, written as the owner like the servers would."""
-    for bucket, folder in STORAGE_TARGETS.values():
+    for bucket, folder, owner in STORAGE_TARGETS.values():
         if bucket in buckets:
             await db.execute(
                 "insert into storage.objects (bucket_id, name, owner_id, metadata)"
-                " values (%s, %s, null, '{\"mimetype\": \"image/jpeg\"}')"
+                " values (%s, %s, %s, '{\"mimetype\": \"image/jpeg\", \"size\": 10}')"
                 " on conflict do nothing",
-                (bucket, f"{w.tenant.id}/{folder(w, me)}/existing.jpg"))
+                (bucket, f"{w.tenant.id}/{folder(w, me)}/existing.jpg", str(owner(w, me))))
     for prefix in ("municipality", "gbv"):
         cur = await db.execute(
             "insert into realtime.messages (topic, extension, payload, event, private)"

@@ -196,3 +196,18 @@ async def test_audit_entries_never_cross_municipalities(
                                    " where tenant_id = %s", (tenant.id,))
         assert rows[0]["n"] == 0, role
     await act_as(db, None)
+
+
+# Logs themselves are append-only records of their own and are not re-audited.
+NOT_AUDITED = {"audit_log", "media_access_log"}
+
+
+async def test_every_table_is_audited(db: AsyncConnection[Any]) -> None:
+    rows = await fetch_all(
+        db, "select c.relname, exists (select 1 from pg_trigger t where t.tgrelid = c.oid"
+            " and t.tgname = 'audit_row') as audited from pg_class c"
+            " join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public'"
+            " and c.relkind in ('r', 'p') and not c.relispartition")
+    missing = sorted(r["relname"] for r in rows
+                     if not r["audited"] and r["relname"] not in NOT_AUDITED)
+    assert missing == [], f"tables without the private.audit_row() trigger: {missing}"
