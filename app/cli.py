@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Annotated, Any, TypeVar
 
@@ -131,6 +132,30 @@ def token(
     typer.echo(run(with_owner_connection(lambda conn: identity.issue_token(
         conn, email=email, secret=settings.supabase_jwt_secret, issuer=issuer,
         lifetime=lifetime))))
+
+
+@cli.command("rotate-keys")
+def rotate_keys(
+    batch_size: Annotated[int, typer.Option(help="Values re-encrypted per transaction")] = 500,
+    max_batches: Annotated[int | None, typer.Option(help="Stop after this many batches")] = None,
+) -> None:
+    """Re-encrypt every encrypted column under ENCRYPTION_KEY_CURRENT (resumable)."""
+    from app.keys.cli import rotate_command
+
+    run(rotate_command(batch_size=batch_size, max_batches=max_batches))
+
+
+@cli.command("worker")
+def worker(
+    once: Annotated[bool, typer.Option(help="Stop when every queue is empty")] = False,
+) -> None:
+    """Send queued WhatsApp notifications and fetch citizens' photos (runs until stopped)."""
+    from app.whatsapp.settings import channel_settings
+    from app.worker import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    done = run(run_worker(get_settings(), channel_settings(), once=once))
+    typer.echo(f"worker stopped after {done} item(s)")
 
 
 @cli.command("demo")

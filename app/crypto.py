@@ -40,6 +40,14 @@ class FieldCipher:
         except (InvalidToken, ValueError) as exc:
             raise DecryptionError("value cannot be decrypted with the configured keys") from exc
 
+    def can_decrypt(self, ciphertext: str) -> bool:
+        """Whether any of this cipher's keys opens the value."""
+        try:
+            self._fernet.decrypt(ciphertext.encode("ascii"))
+        except (InvalidToken, ValueError):
+            return False
+        return True
+
     def rotate(self, ciphertext: str) -> str:
         """The same plaintext, re-encrypted under the current key."""
         try:

@@ -21,6 +21,7 @@ from app.storage import gateway as storage_gateway
 from app.storage import service as storage_service
 from app.tickets.router import router as tickets_router
 from app.verification.router import router as verification_router
+from app.whatsapp.router import router as whatsapp_router
 
 log = logging.getLogger("salga")
 
@@ -28,7 +29,7 @@ log = logging.getLogger("salga")
 def routers(settings: Settings) -> list[APIRouter]:
     """Every router the app serves; local-mode gateways only without SUPABASE_URL."""
     found = [health_router, identity_router, tickets_router, dashboard_router, media_router,
-             verification_router]
+             verification_router, whatsapp_router]
     if settings.local_mode:
         found.append(realtime_router)
         found.append(storage_gateway.router)

@@ -1,0 +1,249 @@
+"""The reporting conversation, one step per inbound message; state lives in Postgres.
+
+language → consent → menu → (sensitive_consent) → description → location →
+photos → confirm → filed (back to menu). Each handler reads the locked
+conversation row, records what changes in `ctx.changes`, and returns the reply.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import psycopg
+from psycopg import AsyncConnection
+
+from app.crypto import default_cipher
+from app.whatsapp import filing
+from app.whatsapp import repository as repo
+from app.whatsapp.messages import emergency, label, text
+from app.whatsapp.schemas import Inbound
+from app.whatsapp.settings import ChannelSettings
+
+CATEGORIES = ("water", "electricity", "roads", "waste", "sanitation", "gbv", "other")
+LANGUAGE_WORDS = {"1": "en", "english": "en", "eng": "en", "2": "zu", "isizulu": "zu",
+                  "zulu": "zu", "3": "af", "afrikaans": "af"}
+YES = {"1", "yes", "y", "yebo", "ja"}
+NO = {"2", "no", "n", "cha", "nee"}
+DONE = {"1", "done", "ngiqedile", "klaar"}
+DRAFT_STATES = {"sensitive_consent", "description", "location", "photos", "confirm"}
+CLEARED_DRAFT: dict[str, Any] = {"category": None, "encrypted_draft_description": None,
+                                 "latitude": None, "longitude": None, "address": None,
+                                 "expires_at": None}
+
+
+@dataclass
+class Context:
+    conn: AsyncConnection[Any]
+    municipality: dict[str, Any]
+    conv: dict[str, Any]
+    msg: Inbound
+    settings: ChannelSettings
+    changes: dict[str, Any] = field(default_factory=dict)
+    deleted: bool = False
+
+    @property
+    def lang(self) -> str:
+        return str(self.changes.get("language") or self.conv.get("language") or "en")
+
+    def get(self, name: str) -> Any:
+        return self.changes[name] if name in self.changes else self.conv.get(name)
+
+    def go(self, state: str, **fields: Any) -> None:
+        self.changes["state"] = state
+        self.changes.update(fields)
+        if state in DRAFT_STATES:
+            ttl = timedelta(minutes=self.settings.conversation_ttl_minutes)
+            self.changes["expires_at"] = datetime.now(UTC) + ttl
+
+    def t(self, key: str, **values: Any) -> str:
+        return text(key, self.lang, **values)
+
+
+def word(body: str) -> str:
+    return re.sub(r"[\s.!)]+$", "", body.strip().lower())
+
+
+def menu(ctx: Context) -> str:
+    labels = {c: label("cat", c, ctx.lang) for c in CATEGORIES}
+    return ctx.t("menu", **labels)
+
+
+def consent_notice(ctx: Context) -> str:
+    return ctx.t("consent_notice", municipality=ctx.municipality["name"],
+                 version=ctx.settings.consent_version)
+
+
+async def clear_draft(ctx: Context) -> None:
+    ctx.changes.update(CLEARED_DRAFT)
+    await repo.discard_media(ctx.conn, ctx.conv["id"])
+
+
+async def on_language(ctx: Context) -> str:
+    choice = LANGUAGE_WORDS.get(word(ctx.msg.body))
+    if choice is None:
+        return text("choose_language", "en")
+    ctx.go("consent", language=choice)
+    return consent_notice(ctx)
+
+
+async def on_consent(ctx: Context) -> str:
+    answer = word(ctx.msg.body)
+    if answer in NO:
+        await repo.discard_media(ctx.conn, ctx.conv["id"])
+        await repo.delete_conversation(ctx.conn, ctx.conv["id"])
+        ctx.deleted = True
+        return ctx.t("consent_declined")
+    if answer not in YES:
+        return ctx.t("not_understood") + "\n\n" + consent_notice(ctx)
+    tenant_id = ctx.municipality["id"]
+    citizen = await repo.citizen_by_phone(ctx.conn, ctx.msg.from_phone)
+    if citizen is None:
+        user_id = await repo.create_citizen(
+            ctx.conn, tenant_id=tenant_id, phone=ctx.msg.from_phone, language=ctx.lang)
+    else:
+        user_id = citizen["id"]
+        await repo.set_preferred_language(ctx.conn, user_id, ctx.lang)
+    await repo.record_consent(
+        ctx.conn, user_id=user_id, tenant_id=tenant_id, purpose="whatsapp_reporting",
+        description="Keep the phone number, reports and their locations to handle reports "
+                    "and send progress updates over WhatsApp.",
+        language=ctx.lang, consented=True, version=ctx.settings.consent_version, categories=[])
+    ctx.go("menu", user_id=user_id, consent_version=ctx.settings.consent_version)
+    return menu(ctx)
+
+
+async def on_menu(ctx: Context) -> str:
+    match = re.match(r"^\s*([1-7])\b", ctx.msg.body)
+    if match is None:
+        return ctx.t("not_understood") + "\n\n" + menu(ctx)
+    category = CATEGORIES[int(match.group(1)) - 1]
+    if category == "gbv":
+        ctx.go("sensitive_consent", category=category)
+        return ctx.t("sensitive_consent", municipality=ctx.municipality["name"],
+                     emergency=emergency(ctx.lang))
+    ctx.go("description", category=category)
+    return ctx.t("ask_description")
+
+
+async def on_sensitive_consent(ctx: Context) -> str:
+    answer = word(ctx.msg.body)
+    if answer in NO:
+        await clear_draft(ctx)
+        ctx.go("menu")
+        return ctx.t("sensitive_declined") + "\n\n" + menu(ctx)
+    if answer not in YES:
+        return ctx.t("not_understood") + "\n\n" + ctx.t(
+            "sensitive_consent", municipality=ctx.municipality["name"],
+            emergency=emergency(ctx.lang))
+    await repo.record_consent(
+        ctx.conn, user_id=ctx.conv["user_id"], tenant_id=ctx.municipality["id"],
+        purpose="saps_referral",
+        description="Refer this private report to the municipality's SAPS liaison officers.",
+        language=ctx.lang, consented=True, version=ctx.settings.consent_version,
+        categories=["gbv"])
+    ctx.go("description")
+    return ctx.t("ask_description_sensitive")
+
+
+def is_sensitive(ctx: Context) -> bool:
+    return ctx.get("category") == "gbv"
+
+
+async def queue_photos(ctx: Context) -> int:
+    """Queue this message's photos (up to the maximum); returns how many are waiting."""
+    waiting = await repo.waiting_media_count(ctx.conn, ctx.conv["id"])
+    for index, url in enumerate(ctx.msg.media_urls):
+        if waiting >= ctx.settings.max_photos:
+            break
+        await repo.queue_media(ctx.conn, tenant_id=ctx.municipality["id"],
+                               conversation_id=ctx.conv["id"],
+                               message_sid=ctx.msg.message_sid, index=index, url=url)
+        waiting += 1
+    return waiting
+
+
+async def on_description(ctx: Context) -> str:
+    if ctx.msg.media_urls:
+        await queue_photos(ctx)
+    sensitive = is_sensitive(ctx)
+    if len(ctx.msg.body) < 10:
+        prompt = ctx.t("ask_description_sensitive" if sensitive else "ask_description")
+        return ctx.t("description_too_short") + "\n\n" + prompt
+    encrypted = default_cipher().encrypt(ctx.msg.body[:5000])
+    ctx.go("location", encrypted_draft_description=encrypted)
+    return ctx.t("ask_location_sensitive" if sensitive else "ask_location")
+
+
+async def on_location(ctx: Context) -> str:
+    msg = ctx.msg
+    if msg.latitude is not None and msg.longitude is not None:
+        ctx.go("photos", latitude=msg.latitude, longitude=msg.longitude, address=msg.address)
+    elif len(msg.body) >= 5 and not msg.media_urls:
+        ctx.go("photos", latitude=None, longitude=None, address=msg.body[:500])
+    else:
+        return ctx.t("location_too_short")
+    return ctx.t("ask_photos", max=ctx.settings.max_photos)
+
+
+async def on_photos(ctx: Context) -> str:
+    if ctx.msg.media_urls:
+        before = await repo.waiting_media_count(ctx.conn, ctx.conv["id"])
+        count = await queue_photos(ctx)
+        ctx.go("photos")
+        if count >= ctx.settings.max_photos and count - before < len(ctx.msg.media_urls):
+            return ctx.t("too_many_photos", max=ctx.settings.max_photos)
+        return ctx.t("photo_received", count=count)
+    if word(ctx.msg.body) not in DONE:
+        return ctx.t("not_understood") + "\n\n" + ctx.t("ask_photos", max=ctx.settings.max_photos)
+    ctx.go("confirm")
+    return await confirmation(ctx)
+
+
+async def confirmation(ctx: Context) -> str:
+    photos = await repo.waiting_media_count(ctx.conn, ctx.conv["id"])
+    if is_sensitive(ctx):
+        return ctx.t("confirm_sensitive", photos=photos)
+    place = ctx.get("address") or ctx.t("location_pin")
+    description = default_cipher().decrypt(ctx.get("encrypted_draft_description"))
+    return ctx.t("confirm", category=label("cat", ctx.get("category"), ctx.lang),
+                 description=description, place=place, photos=photos)
+
+
+async def on_confirm(ctx: Context) -> str:
+    answer = word(ctx.msg.body)
+    if answer in NO:
+        await clear_draft(ctx)
+        ctx.go("menu")
+        return ctx.t("restarted") + "\n\n" + menu(ctx)
+    if answer not in YES:
+        return ctx.t("not_understood") + "\n\n" + await confirmation(ctx)
+    sensitive = is_sensitive(ctx)
+    try:
+        async with ctx.conn.transaction():
+            ticket = await filing.file_report(
+                ctx.conn, tenant_id=ctx.municipality["id"], reporter_id=ctx.conv["user_id"],
+                category=ctx.get("category"),
+                description=default_cipher().decrypt(ctx.get("encrypted_draft_description")),
+                latitude=ctx.get("latitude"), longitude=ctx.get("longitude"),
+                address=ctx.get("address"), is_sensitive=sensitive, language=ctx.lang,
+                source="whatsapp")
+    except psycopg.Error:
+        return ctx.t("filing_failed")
+    await repo.attach_media(ctx.conn, conversation_id=ctx.conv["id"], ticket_id=ticket["id"],
+                            bucket="gbv-evidence" if sensitive else "evidence")
+    ctx.changes.update(CLEARED_DRAFT)
+    ctx.go("menu")
+    if sensitive:
+        return ctx.t("filed_sensitive", tracking_number=ticket["tracking_number"],
+                     emergency=emergency(ctx.lang))
+    return ctx.t("filed", tracking_number=ticket["tracking_number"])
+
+
+HANDLERS = {
+    "language": on_language, "consent": on_consent, "menu": on_menu,
+    "sensitive_consent": on_sensitive_consent, "description": on_description,
+    "location": on_location, "photos": on_photos, "confirm": on_confirm,
+}

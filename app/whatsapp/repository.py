@@ -1,0 +1,174 @@
+"""SQL for the WhatsApp channel. Runs as the service role (webhook and worker)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from psycopg import AsyncConnection
+
+Row = dict[str, Any]
+Conn = AsyncConnection[Any]
+
+CONVERSATION_FIELDS = frozenset({
+    "user_id", "language", "state", "category", "encrypted_draft_description", "latitude",
+    "longitude", "address", "consent_version", "opted_out_at", "expires_at", "last_inbound_at",
+})
+
+
+async def municipality_by_whatsapp(conn: Conn, number: str) -> Row | None:
+    cur = await conn.execute(
+        "select id, code, name from public.municipalities"
+        " where whatsapp_number = %s and is_active", (number,))
+    return await cur.fetchone()
+
+
+async def claim_inbound(conn: Conn, *, message_sid: str, tenant_id: UUID) -> bool:
+    """Record the MessageSid; False when it was already recorded (a retry)."""
+    cur = await conn.execute(
+        "insert into public.whatsapp_inbound_messages (message_sid, tenant_id)"
+        " values (%s, %s) on conflict (message_sid) do nothing returning message_sid",
+        (message_sid, tenant_id))
+    return await cur.fetchone() is not None
+
+
+async def stored_reply(conn: Conn, message_sid: str) -> str:
+    cur = await conn.execute(
+        "select reply from public.whatsapp_inbound_messages where message_sid = %s",
+        (message_sid,))
+    row = await cur.fetchone()
+    return (row["reply"] or "") if row else ""
+
+
+async def save_reply(
+    conn: Conn, *, message_sid: str, conversation_id: UUID | None, reply: str
+) -> None:
+    await conn.execute(
+        "update public.whatsapp_inbound_messages set reply = %s, conversation_id = %s"
+        " where message_sid = %s", (reply, conversation_id, message_sid))
+
+
+async def conversation_for_update(conn: Conn, *, tenant_id: UUID, phone: str) -> Row:
+    """The (municipality, phone) conversation, created if new, locked for this transaction."""
+    cur = await conn.execute(
+        "select * from public.whatsapp_conversations where tenant_id = %s and phone = %s"
+        " for update", (tenant_id, phone))
+    row = await cur.fetchone()
+    if row is not None:
+        return row
+    cur = await conn.execute(
+        "insert into public.whatsapp_conversations (tenant_id, phone) values (%s, %s)"
+        " on conflict (tenant_id, phone) do nothing", (tenant_id, phone))
+    cur = await conn.execute(
+        "select * from public.whatsapp_conversations where tenant_id = %s and phone = %s"
+        " for update", (tenant_id, phone))
+    row = await cur.fetchone()
+    assert row is not None
+    return row
+
+
+async def update_conversation(conn: Conn, conversation_id: UUID, fields: dict[str, Any]) -> None:
+    unknown = set(fields) - CONVERSATION_FIELDS
+    if unknown:
+        raise ValueError(f"not conversation fields: {sorted(unknown)}")
+    if not fields:
+        return
+    assignments = ", ".join(f"{name} = %({name})s" for name in fields)
+    await conn.execute(
+        f"update public.whatsapp_conversations set {assignments} where id = %(id)s",
+        {**fields, "id": conversation_id})
+
+
+async def delete_conversation(conn: Conn, conversation_id: UUID) -> None:
+    await conn.execute(
+        "delete from public.whatsapp_conversations where id = %s", (conversation_id,))
+
+
+async def citizen_by_phone(conn: Conn, phone: str) -> Row | None:
+    cur = await conn.execute(
+        "select id, tenant_id, preferred_language from public.profiles"
+        " where phone = %s and deleted_at is null order by created_at limit 1", (phone,))
+    return await cur.fetchone()
+
+
+async def create_citizen(conn: Conn, *, tenant_id: UUID, phone: str, language: str) -> UUID:
+    cur = await conn.execute(
+        "insert into auth.users (phone, phone_confirmed_at, raw_app_meta_data)"
+        " values (%s, now(), %s::jsonb) returning id",
+        (phone, '{"provider": "phone", "providers": ["phone"]}'))
+    row = await cur.fetchone()
+    assert row is not None
+    await conn.execute(
+        "insert into public.profiles (id, tenant_id, role, phone, preferred_language)"
+        " values (%s, %s, 'citizen', %s, %s)", (row["id"], tenant_id, phone, language))
+    return UUID(str(row["id"]))
+
+
+async def set_preferred_language(conn: Conn, user_id: UUID, language: str) -> None:
+    await conn.execute(
+        "update public.profiles set preferred_language = %s where id = %s", (language, user_id))
+
+
+async def record_consent(
+    conn: Conn, *, user_id: UUID, tenant_id: UUID, purpose: str, description: str,
+    language: str, consented: bool, version: str, categories: list[str],
+) -> None:
+    await conn.execute(
+        """
+        insert into public.consent_records (user_id, tenant_id, purpose, purpose_description,
+          language, consented, consent_version, privacy_policy_version, categories, user_agent)
+        values (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'whatsapp')
+        """,
+        (user_id, tenant_id, purpose, description, language, consented, version, version,
+         categories))
+
+
+async def withdraw_consents(conn: Conn, *, user_id: UUID, tenant_id: UUID) -> None:
+    await conn.execute(
+        "update public.consent_records set withdrawn_at = now()"
+        " where user_id = %s and tenant_id = %s and withdrawn_at is null",
+        (user_id, tenant_id))
+
+
+async def reporter_ticket(conn: Conn, *, tracking_number: str, user_id: UUID) -> Row | None:
+    cur = await conn.execute(
+        "select tracking_number, status, is_sensitive from public.tickets"
+        " where tracking_number = %s and reporter_id = %s", (tracking_number, user_id))
+    return await cur.fetchone()
+
+
+async def queue_media(
+    conn: Conn, *, tenant_id: UUID, conversation_id: UUID, message_sid: str, index: int,
+    url: str,
+) -> None:
+    await conn.execute(
+        "insert into public.whatsapp_media_jobs (tenant_id, conversation_id, message_sid,"
+        " media_index, media_url) values (%s, %s, %s, %s, %s)"
+        " on conflict (message_sid, media_index) do nothing",
+        (tenant_id, conversation_id, message_sid, index, url))
+
+
+async def waiting_media_count(conn: Conn, conversation_id: UUID) -> int:
+    cur = await conn.execute(
+        "select count(*) as n from public.whatsapp_media_jobs"
+        " where conversation_id = %s and status = 'waiting'", (conversation_id,))
+    row = await cur.fetchone()
+    return int(row["n"]) if row else 0
+
+
+async def attach_media(
+    conn: Conn, *, conversation_id: UUID, ticket_id: UUID, bucket: str
+) -> None:
+    """Hand the conversation's photos to the worker, now that they have a ticket."""
+    await conn.execute(
+        "update public.whatsapp_media_jobs set ticket_id = %s, bucket = %s, status = 'pending',"
+        " next_attempt_at = now() where conversation_id = %s and status = 'waiting'",
+        (ticket_id, bucket, conversation_id))
+
+
+async def discard_media(conn: Conn, conversation_id: UUID) -> None:
+    """Photos of an abandoned draft: the worker deletes them at Twilio, stores nothing."""
+    await conn.execute(
+        "update public.whatsapp_media_jobs set status = 'discard', conversation_id = null,"
+        " next_attempt_at = now() where conversation_id = %s and status = 'waiting'",
+        (conversation_id,))

@@ -1,0 +1,130 @@
+"""One inbound WhatsApp message in, one reply out; idempotent by MessageSid.
+
+Runs in the webhook's service-role transaction: nothing slow happens here
+(photos are queued for the worker), so the reply goes back within Twilio's
+time limit.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from psycopg import AsyncConnection
+
+from app.whatsapp import repository as repo
+from app.whatsapp.conversation import (
+    DRAFT_STATES,
+    HANDLERS,
+    Context,
+    clear_draft,
+    consent_notice,
+    menu,
+    word,
+)
+from app.whatsapp.messages import emergency, label, text
+from app.whatsapp.schemas import Inbound
+from app.whatsapp.settings import ChannelSettings
+
+COMMANDS = {
+    "help": {"help", "usizo", "hulp", "?"},
+    "restart": {"restart", "qala kabusha", "begin weer", "herbegin"},
+    "stop": {"stop", "yima", "unsubscribe", "opt out"},
+    "start": {"start", "qala", "begin"},
+}
+STATUS = re.compile(r"^\s*(status|isimo)\b\s*(.*)$", re.IGNORECASE | re.DOTALL)
+TRACKING = re.compile(r"\b([A-Za-z]{2,8}-\d{4}-\d{6})\b")
+
+
+class UnknownNumber(LookupError):
+    """No municipality receives WhatsApp messages on this number."""
+
+
+def command_of(body: str) -> str | None:
+    said = word(body)
+    for name, words in COMMANDS.items():
+        if said in words:
+            return name
+    return "status" if STATUS.match(body) else None
+
+
+async def handle_inbound(
+    conn: AsyncConnection[Any], *, msg: Inbound, settings: ChannelSettings
+) -> str:
+    """The reply to `msg` (the same reply again for a retried MessageSid)."""
+    municipality = await repo.municipality_by_whatsapp(conn, msg.to_phone)
+    if municipality is None:
+        raise UnknownNumber(msg.to_phone)
+    if not await repo.claim_inbound(conn, message_sid=msg.message_sid,
+                                    tenant_id=municipality["id"]):
+        return await repo.stored_reply(conn, msg.message_sid)
+    conv = await repo.conversation_for_update(conn, tenant_id=municipality["id"],
+                                              phone=msg.from_phone)
+    ctx = Context(conn=conn, municipality=municipality, conv=conv, msg=msg, settings=settings)
+    reply = await converse(ctx)
+    if not ctx.deleted:
+        ctx.changes["last_inbound_at"] = datetime.now(UTC)
+        await repo.update_conversation(conn, conv["id"], ctx.changes)
+    await repo.save_reply(conn, message_sid=msg.message_sid,
+                          conversation_id=None if ctx.deleted else conv["id"], reply=reply)
+    return reply
+
+
+async def converse(ctx: Context) -> str:
+    state = ctx.conv["state"]
+    command = command_of(ctx.msg.body)
+    if state == "opted_out":
+        return await resume(ctx) if command == "start" else ""
+    if command == "stop":
+        return await opt_out(ctx)
+    consented = ctx.conv.get("user_id") is not None and state not in ("language", "consent")
+    if command == "help":
+        return ctx.t("help", municipality=ctx.municipality["name"],
+                     emergency=emergency(ctx.lang))
+    if command == "status" and consented:
+        return await status_reply(ctx)
+    if command == "restart":
+        await clear_draft(ctx)
+        ctx.go("menu" if consented else "language")
+        return ctx.t("restarted") + "\n\n" + (menu(ctx) if consented
+                                               else text("choose_language", ctx.lang))
+    expires_at = ctx.conv.get("expires_at")
+    if state in DRAFT_STATES and expires_at is not None and expires_at < datetime.now(UTC):
+        await clear_draft(ctx)
+        ctx.go("menu")
+        return ctx.t("expired") + "\n\n" + menu(ctx)
+    return await HANDLERS[state](ctx)
+
+
+async def opt_out(ctx: Context) -> str:
+    """Stop everything for this number: consent withdrawn, draft and photos dropped."""
+    await clear_draft(ctx)
+    if ctx.conv.get("user_id") is not None:
+        await repo.withdraw_consents(ctx.conn, user_id=ctx.conv["user_id"],
+                                     tenant_id=ctx.municipality["id"])
+    reply = ctx.t("stopped")
+    ctx.go("opted_out", opted_out_at=datetime.now(UTC), consent_version=None)
+    return reply
+
+
+async def resume(ctx: Context) -> str:
+    ctx.changes["opted_out_at"] = None
+    if ctx.conv.get("language"):
+        ctx.go("consent")
+        return consent_notice(ctx)
+    ctx.go("language")
+    return text("choose_language", "en")
+
+
+async def status_reply(ctx: Context) -> str:
+    match = STATUS.match(ctx.msg.body)
+    found = TRACKING.search(match.group(2)) if match else None
+    if found is None:
+        return ctx.t("status_usage")
+    ticket = await repo.reporter_ticket(ctx.conn, tracking_number=found.group(1).upper(),
+                                        user_id=ctx.conv["user_id"])
+    if ticket is None:
+        return ctx.t("status_not_found")
+    return ctx.t("status_reply", tracking_number=ticket["tracking_number"],
+                 status=label("status", ticket["status"], ctx.lang))
