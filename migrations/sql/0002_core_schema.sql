@@ -398,8 +398,14 @@ grant all on public.teams, public.team_members, public.tickets, public.ticket_as
 
 grant select, insert, update, delete on public.teams, public.team_members,
   public.sla_policies to authenticated;
-grant select, insert on public.tickets, public.ticket_assignments,
-  public.media_attachments, public.consent_records to authenticated;
+grant select on public.tickets to authenticated;
+-- Filing a report names only what the reporter knows; status, team, person,
+-- priority and SLA deadlines are the municipality's (set by triggers and staff).
+grant insert (id, tenant_id, reporter_id, category, description, encrypted_description,
+              is_sensitive, location, address, language, source)
+  on public.tickets to authenticated;
+grant select, insert on public.ticket_assignments, public.media_attachments,
+  public.consent_records to authenticated;
 -- Staff change a ticket's working fields; never its reporter, text or tenant.
 grant update (status, priority, assigned_team_id, assigned_to, escalation_reason, address)
   on public.tickets to authenticated;

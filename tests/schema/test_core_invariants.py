@@ -108,7 +108,11 @@ async def test_teams_of_another_municipality_cannot_be_assigned(
 async def test_authorship_cannot_be_forged(db: AsyncConnection[Any], tenant: Tenant) -> None:
     forged = "00000000-0000-4000-8000-000000000000"
     await act_as(db, tenant.claims["citizen"])
-    ticket = await new_ticket(db, tenant, created_by=forged, updated_by=forged)
+    await db.execute("savepoint s")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        await new_ticket(db, tenant, created_by=forged)
+    await db.execute("rollback to savepoint s")
+    ticket = await new_ticket(db, tenant)
     assert ticket["created_by"] == ticket["updated_by"] == tenant.users["citizen"]
     await act_as(db, None)
     cur = await db.execute(
@@ -118,3 +122,14 @@ async def test_authorship_cannot_be_forged(db: AsyncConnection[Any], tenant: Ten
     assert row is not None
     assert row["created_at"] == ticket["created_at"]
     assert row["created_by"] == tenant.users["citizen"]
+
+
+@pytest.mark.parametrize("column", ["priority", "status", "assigned_to", "sla_resolution_deadline"])
+async def test_citizens_cannot_set_the_municipalitys_fields_when_filing(
+    db: AsyncConnection[Any], tenant: Tenant, column: str
+) -> None:
+    values = {"priority": "urgent", "status": "open", "assigned_to": tenant.users["manager"],
+              "sla_resolution_deadline": "2099-01-01"}
+    await act_as(db, tenant.claims["citizen"])
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        await new_ticket(db, tenant, **{column: values[column]})
