@@ -112,12 +112,13 @@ async def list_tickets(
     return await cur.fetchall()
 
 
-async def get_ticket(
-    conn: AsyncConnection[Any], *, ticket_id: UUID, tenant_id: UUID, sensitive: bool | None
+async def _one_ticket(
+    conn: AsyncConnection[Any], columns: str, *, ticket_id: UUID, tenant_id: UUID,
+    sensitive: bool | None,
 ) -> Row | None:
     cur = await conn.execute(
         f"""
-        select {DETAIL_COLUMNS}
+        select {columns}
           from public.tickets t
           left join public.teams tm on tm.id = t.assigned_team_id
          where t.id = %(id)s and t.tenant_id = %(tenant)s
@@ -126,22 +127,20 @@ async def get_ticket(
         {"id": ticket_id, "tenant": tenant_id, "sensitive": sensitive},
     )
     return await cur.fetchone()
+
+
+async def get_ticket(
+    conn: AsyncConnection[Any], *, ticket_id: UUID, tenant_id: UUID, sensitive: bool | None
+) -> Row | None:
+    return await _one_ticket(conn, DETAIL_COLUMNS, ticket_id=ticket_id, tenant_id=tenant_id,
+                             sensitive=sensitive)
 
 
 async def summary(
     conn: AsyncConnection[Any], *, ticket_id: UUID, tenant_id: UUID, sensitive: bool | None
 ) -> Row | None:
-    cur = await conn.execute(
-        f"""
-        select {SUMMARY_COLUMNS}
-          from public.tickets t
-          left join public.teams tm on tm.id = t.assigned_team_id
-         where t.id = %(id)s and t.tenant_id = %(tenant)s
-           and (%(sensitive)s::boolean is null or t.is_sensitive = %(sensitive)s::boolean)
-        """,
-        {"id": ticket_id, "tenant": tenant_id, "sensitive": sensitive},
-    )
-    return await cur.fetchone()
+    return await _one_ticket(conn, SUMMARY_COLUMNS, ticket_id=ticket_id, tenant_id=tenant_id,
+                             sensitive=sensitive)
 
 
 async def assignments(conn: AsyncConnection[Any], ticket_id: UUID) -> list[Row]:
