@@ -11,6 +11,8 @@ drop table if exists public.teams;
 drop function if exists private.keep_sensitive();
 drop function if exists private.enforce_sensitive_routing();
 drop function if exists private.assign_tracking_number();
+drop function if exists private.profile_in_my_tenant(uuid);
+drop function if exists private.team_in_my_tenant(uuid, boolean);
 drop function if exists private.can_see_ticket(uuid);
 drop function if exists private.my_team_ids();
 drop function if exists private.sees_all_non_sensitive();

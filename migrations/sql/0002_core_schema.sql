@@ -2,7 +2,7 @@
 -- 0002 Core schema
 -- Teams, tickets and their assignment history, SLA policies, media,
 -- consent records and the notification outbox — with grants and the
--- baseline row-level security every table needs from the start.
+-- row-level security policies every table needs from the start.
 -- Later migrations add the audit trail (0003), the ticket lifecycle (0004),
 -- storage (0005), WhatsApp (0006) and realtime (0007).
 -- =====================================================================
@@ -366,6 +366,32 @@ as $$
   )
 $$;
 
+-- Is this team of the caller's municipality (and is it a SAPS team)?
+-- Security definer: policies consult teams without recursing into its policies.
+create function private.team_in_my_tenant(p_team_id uuid, p_saps boolean default null)
+returns boolean
+language sql stable security definer
+set search_path = ''
+as $$
+  select exists (
+    select 1 from public.teams t
+     where t.id = p_team_id
+       and t.tenant_id = (select private.tenant_id())
+       and (p_saps is null or t.is_saps = p_saps)
+  )
+$$;
+
+-- Is this user a member of the caller's municipality?
+create function private.profile_in_my_tenant(p_user_id uuid) returns boolean
+language sql stable security definer
+set search_path = ''
+as $$
+  select exists (
+    select 1 from public.profiles p
+     where p.id = p_user_id and p.tenant_id = (select private.tenant_id())
+  )
+$$;
+
 -- ---------------------------------------------------------------------
 -- Timestamps and authorship on every table
 -- ---------------------------------------------------------------------
@@ -435,7 +461,7 @@ alter table public.notification_outbox enable row level security;
 alter table public.notification_outbox force row level security;
 
 -- ---------------------------------------------------------------------
--- Baseline policies. Nobody crosses municipalities; anon gets nothing.
+-- Policies. Nobody crosses municipalities; anon gets nothing.
 -- Sensitive (GBV) rows are visible only to saps_liaison and admin.
 -- ---------------------------------------------------------------------
 
@@ -443,41 +469,69 @@ alter table public.notification_outbox force row level security;
 create policy "Staff read their municipality's teams"
   on public.teams for select to authenticated
   using (tenant_id = (select private.tenant_id()) and (select private.is_staff()));
-create policy "Managers and admins manage their municipality's teams"
+-- SAPS teams are the admins' alone; managers run ordinary teams.
+create policy "Admins manage their municipality's teams"
   on public.teams for all to authenticated
-  using (tenant_id = (select private.tenant_id()) and (select private.sees_all_non_sensitive()))
+  using (tenant_id = (select private.tenant_id()) and (select private.app_role()) = 'admin')
   with check (tenant_id = (select private.tenant_id())
-              and (select private.sees_all_non_sensitive())
-              and (not is_saps or (select private.app_role()) = 'admin'));
+              and (select private.app_role()) = 'admin'
+              and (manager_id is null or private.profile_in_my_tenant(manager_id)));
+create policy "Managers manage their municipality's ordinary teams"
+  on public.teams for all to authenticated
+  using (tenant_id = (select private.tenant_id())
+         and (select private.app_role()) = 'manager' and not is_saps)
+  with check (tenant_id = (select private.tenant_id())
+              and (select private.app_role()) = 'manager' and not is_saps
+              and (manager_id is null or private.profile_in_my_tenant(manager_id)));
 
 create policy "Staff read their municipality's team members"
   on public.team_members for select to authenticated
   using (tenant_id = (select private.tenant_id()) and (select private.is_staff()));
-create policy "Managers and admins manage their municipality's team members"
+-- Both the team and the person belong to the municipality.
+create policy "Admins manage their municipality's team members"
   on public.team_members for all to authenticated
-  using (tenant_id = (select private.tenant_id()) and (select private.sees_all_non_sensitive()))
+  using (tenant_id = (select private.tenant_id()) and (select private.app_role()) = 'admin')
   with check (tenant_id = (select private.tenant_id())
-              and (select private.sees_all_non_sensitive()));
+              and (select private.app_role()) = 'admin'
+              and private.team_in_my_tenant(team_id)
+              and private.profile_in_my_tenant(user_id));
+create policy "Managers manage members of their municipality's ordinary teams"
+  on public.team_members for all to authenticated
+  using (tenant_id = (select private.tenant_id())
+         and (select private.app_role()) = 'manager'
+         and private.team_in_my_tenant(team_id, false))
+  with check (tenant_id = (select private.tenant_id())
+              and (select private.app_role()) = 'manager'
+              and private.team_in_my_tenant(team_id, false)
+              and private.profile_in_my_tenant(user_id));
 
--- Tickets: one policy per audience, so each stays simple and indexable.
-create policy "Citizens read their own ordinary reports"
+-- Tickets. One read policy for every audience, as a CASE on the caller's role: the
+-- planner then estimates it sensibly and walks the (tenant_id, is_sensitive,
+-- created_at) index for a first page, instead of sorting a whole municipality
+-- (five OR-ed policies looked 100x too selective to it; see scripts/bench_rls).
+create policy "Users read their municipality's tickets as their role allows"
   on public.tickets for select to authenticated
   using (tenant_id = (select private.tenant_id())
-         and (select private.app_role()) = 'citizen'
-         and reporter_id = (select auth.uid())
-         and not is_sensitive);
+         and case (select private.app_role())
+               -- admins: everything in the municipality
+               when 'admin' then true
+               -- managers: every ordinary ticket
+               when 'manager' then not is_sensitive
+               -- SAPS liaisons: sensitive (GBV) tickets only
+               when 'saps_liaison' then is_sensitive
+               -- field workers: ordinary tickets of their teams
+               when 'field_worker' then not is_sensitive
+                 and assigned_team_id = any ((select private.my_team_ids())::uuid[])
+               -- citizens: their own ordinary reports
+               when 'citizen' then not is_sensitive and reporter_id = (select auth.uid())
+               else false
+             end);
 create policy "Citizens file reports in their own municipality"
   on public.tickets for insert to authenticated
   with check (tenant_id = (select private.tenant_id())
               and (select private.app_role()) = 'citizen'
               and reporter_id = (select auth.uid())
               and status = 'open');
-create policy "Field workers read their teams' ordinary tickets"
-  on public.tickets for select to authenticated
-  using (tenant_id = (select private.tenant_id())
-         and (select private.app_role()) = 'field_worker'
-         and not is_sensitive
-         and assigned_team_id = any ((select private.my_team_ids())::uuid[]));
 create policy "Field workers update their teams' ordinary tickets"
   on public.tickets for update to authenticated
   using (tenant_id = (select private.tenant_id())
@@ -485,29 +539,16 @@ create policy "Field workers update their teams' ordinary tickets"
          and not is_sensitive
          and assigned_team_id = any ((select private.my_team_ids())::uuid[]))
   with check (tenant_id = (select private.tenant_id()) and not is_sensitive);
-create policy "Managers read their municipality's ordinary tickets"
-  on public.tickets for select to authenticated
-  using (tenant_id = (select private.tenant_id())
-         and (select private.app_role()) = 'manager'
-         and not is_sensitive);
 create policy "Managers update their municipality's ordinary tickets"
   on public.tickets for update to authenticated
   using (tenant_id = (select private.tenant_id())
          and (select private.app_role()) = 'manager' and not is_sensitive)
   with check (tenant_id = (select private.tenant_id()) and not is_sensitive);
-create policy "SAPS liaisons read their municipality's sensitive tickets"
-  on public.tickets for select to authenticated
-  using (tenant_id = (select private.tenant_id())
-         and (select private.app_role()) = 'saps_liaison'
-         and is_sensitive);
 create policy "SAPS liaisons update their municipality's sensitive tickets"
   on public.tickets for update to authenticated
   using (tenant_id = (select private.tenant_id())
          and (select private.app_role()) = 'saps_liaison' and is_sensitive)
   with check (tenant_id = (select private.tenant_id()) and is_sensitive);
-create policy "Admins read all their municipality's tickets"
-  on public.tickets for select to authenticated
-  using (tenant_id = (select private.tenant_id()) and (select private.app_role()) = 'admin');
 create policy "Admins update all their municipality's tickets"
   on public.tickets for update to authenticated
   using (tenant_id = (select private.tenant_id()) and (select private.app_role()) = 'admin')
@@ -518,11 +559,14 @@ create policy "Staff read assignments of tickets they can see"
   on public.ticket_assignments for select to authenticated
   using (tenant_id = (select private.tenant_id()) and (select private.is_staff())
          and private.can_see_ticket(ticket_id));
+-- Assignments name a team and a person of the same municipality.
 create policy "Managers, liaisons and admins record assignments of tickets they can see"
   on public.ticket_assignments for insert to authenticated
   with check (tenant_id = (select private.tenant_id())
               and (select private.app_role()) in ('manager', 'admin', 'saps_liaison')
-              and private.can_see_ticket(ticket_id));
+              and private.can_see_ticket(ticket_id)
+              and (team_id is null or private.team_in_my_tenant(team_id))
+              and (assigned_to is null or private.profile_in_my_tenant(assigned_to)));
 create policy "Managers, liaisons and admins close assignments of tickets they can see"
   on public.ticket_assignments for update to authenticated
   using (tenant_id = (select private.tenant_id())
@@ -541,16 +585,19 @@ create policy "Managers and admins manage their municipality's SLA policies"
               and (select private.sees_all_non_sensitive()));
 
 -- Media follows its ticket; a user's own documents are theirs.
+-- GBV evidence is the liaisons' and admins' alone.
 create policy "Users read media of tickets they can see"
   on public.media_attachments for select to authenticated
   using (tenant_id = (select private.tenant_id())
          and ((ticket_id is not null and private.can_see_ticket(ticket_id))
               or (ticket_id is null and user_id = (select auth.uid()))
               or (ticket_id is null and purpose = 'proof_of_residence'
+                  and bucket <> 'gbv-evidence'
                   and (select private.sees_all_non_sensitive()))));
 create policy "Users attach media to tickets they can see or to themselves"
   on public.media_attachments for insert to authenticated
   with check (tenant_id = (select private.tenant_id())
+              and (bucket <> 'gbv-evidence' or (select private.sees_sensitive()))
               and ((ticket_id is not null and private.can_see_ticket(ticket_id))
                    or (ticket_id is null and user_id = (select auth.uid()))));
 

@@ -2,9 +2,8 @@
 -- 0003 Security
 -- The whole access model, enforced by Postgres for every path (our API,
 -- PostgREST, Storage, Realtime):
---   * role policies refined where 0002's baseline left holes: profiles
---     (who reads whose, admins manage roles), SAPS teams, cross-tenant
---     references, field workers' writable fields, GBV evidence;
+--   * the rules 0002's table policies do not cover: profiles (who reads
+--     whose, admins manage roles) and field workers' writable fields;
 --   * the audit trail: public.audit_log, append-only, partitioned by month,
 --     filled by the trigger function private.audit_row() on every table.
 -- Later migrations attach private.audit_row() to their own tables:
@@ -32,32 +31,6 @@ as $$
          end
 $$;
 
--- Is this team of the caller's municipality (and is it a SAPS team)?
--- Security definer: policies consult teams without recursing into its policies.
-create function private.team_in_my_tenant(p_team_id uuid, p_saps boolean default null)
-returns boolean
-language sql stable security definer
-set search_path = ''
-as $$
-  select exists (
-    select 1 from public.teams t
-     where t.id = p_team_id
-       and t.tenant_id = (select private.tenant_id())
-       and (p_saps is null or t.is_saps = p_saps)
-  )
-$$;
-
--- Is this user a member of the caller's municipality?
-create function private.profile_in_my_tenant(p_user_id uuid) returns boolean
-language sql stable security definer
-set search_path = ''
-as $$
-  select exists (
-    select 1 from public.profiles p
-     where p.id = p_user_id and p.tenant_id = (select private.tenant_id())
-  )
-$$;
-
 -- Did this user file a sensitive report in the caller's municipality?
 -- (SAPS liaisons may read the profiles of those they help.)
 create function private.reported_sensitive_ticket(p_user_id uuid) returns boolean
@@ -72,10 +45,9 @@ as $$
   )
 $$;
 
-revoke all on function private.role_rank(text), private.team_in_my_tenant(uuid, boolean),
-  private.profile_in_my_tenant(uuid), private.reported_sensitive_ticket(uuid) from public, anon;
-grant execute on function private.role_rank(text), private.team_in_my_tenant(uuid, boolean),
-  private.profile_in_my_tenant(uuid), private.reported_sensitive_ticket(uuid)
+revoke all on function private.role_rank(text), private.reported_sensitive_ticket(uuid)
+  from public, anon;
+grant execute on function private.role_rank(text), private.reported_sensitive_ticket(uuid)
   to authenticated, service_role;
 
 -- ---------------------------------------------------------------------
@@ -140,74 +112,9 @@ create trigger guard_profile_changes before update on public.profiles
   for each row execute function private.guard_profile_changes();
 
 -- ---------------------------------------------------------------------
--- Teams: SAPS teams are the admins' alone; managers run ordinary teams
--- ---------------------------------------------------------------------
-drop policy "Managers and admins manage their municipality's teams" on public.teams;
-create policy "Admins manage their municipality's teams"
-  on public.teams for all to authenticated
-  using (tenant_id = (select private.tenant_id()) and (select private.app_role()) = 'admin')
-  with check (tenant_id = (select private.tenant_id())
-              and (select private.app_role()) = 'admin'
-              and (manager_id is null or private.profile_in_my_tenant(manager_id)));
-create policy "Managers manage their municipality's ordinary teams"
-  on public.teams for all to authenticated
-  using (tenant_id = (select private.tenant_id())
-         and (select private.app_role()) = 'manager' and not is_saps)
-  with check (tenant_id = (select private.tenant_id())
-              and (select private.app_role()) = 'manager' and not is_saps
-              and (manager_id is null or private.profile_in_my_tenant(manager_id)));
-
--- Team members: both the team and the person belong to the municipality.
-drop policy "Managers and admins manage their municipality's team members"
-  on public.team_members;
-create policy "Admins manage their municipality's team members"
-  on public.team_members for all to authenticated
-  using (tenant_id = (select private.tenant_id()) and (select private.app_role()) = 'admin')
-  with check (tenant_id = (select private.tenant_id())
-              and (select private.app_role()) = 'admin'
-              and private.team_in_my_tenant(team_id)
-              and private.profile_in_my_tenant(user_id));
-create policy "Managers manage members of their municipality's ordinary teams"
-  on public.team_members for all to authenticated
-  using (tenant_id = (select private.tenant_id())
-         and (select private.app_role()) = 'manager'
-         and private.team_in_my_tenant(team_id, false))
-  with check (tenant_id = (select private.tenant_id())
-              and (select private.app_role()) = 'manager'
-              and private.team_in_my_tenant(team_id, false)
-              and private.profile_in_my_tenant(user_id));
-
--- ---------------------------------------------------------------------
 -- Tickets: field workers work the status of their teams' tickets; they do
 -- not re-route, re-prioritise or re-address them.
 -- ---------------------------------------------------------------------
--- One read policy for every audience, as a CASE on the caller's role: the
--- planner then estimates it sensibly and walks the (tenant_id, is_sensitive,
--- created_at) index for a first page, instead of sorting a whole municipality
--- (five OR-ed policies looked 100x too selective to it; see scripts/bench_rls).
-drop policy "Citizens read their own ordinary reports" on public.tickets;
-drop policy "Field workers read their teams' ordinary tickets" on public.tickets;
-drop policy "Managers read their municipality's ordinary tickets" on public.tickets;
-drop policy "SAPS liaisons read their municipality's sensitive tickets" on public.tickets;
-drop policy "Admins read all their municipality's tickets" on public.tickets;
-create policy "Users read their municipality's tickets as their role allows"
-  on public.tickets for select to authenticated
-  using (tenant_id = (select private.tenant_id())
-         and case (select private.app_role())
-               -- admins: everything in the municipality
-               when 'admin' then true
-               -- managers: every ordinary ticket
-               when 'manager' then not is_sensitive
-               -- SAPS liaisons: sensitive (GBV) tickets only
-               when 'saps_liaison' then is_sensitive
-               -- field workers: ordinary tickets of their teams
-               when 'field_worker' then not is_sensitive
-                 and assigned_team_id = any ((select private.my_team_ids())::uuid[])
-               -- citizens: their own ordinary reports
-               when 'citizen' then not is_sensitive and reporter_id = (select auth.uid())
-               else false
-             end);
-
 create function private.guard_ticket_changes() returns trigger
 language plpgsql
 set search_path = ''
@@ -229,38 +136,6 @@ $$;
 
 create trigger guard_ticket_changes before update on public.tickets
   for each row execute function private.guard_ticket_changes();
-
--- Assignments name a team and a person of the same municipality.
-drop policy "Managers, liaisons and admins record assignments of tickets they can see"
-  on public.ticket_assignments;
-create policy "Managers, liaisons and admins record assignments of tickets they can see"
-  on public.ticket_assignments for insert to authenticated
-  with check (tenant_id = (select private.tenant_id())
-              and (select private.app_role()) in ('manager', 'admin', 'saps_liaison')
-              and private.can_see_ticket(ticket_id)
-              and (team_id is null or private.team_in_my_tenant(team_id))
-              and (assigned_to is null or private.profile_in_my_tenant(assigned_to)));
-
--- ---------------------------------------------------------------------
--- Media: GBV evidence is the liaisons' and admins' alone
--- ---------------------------------------------------------------------
-drop policy "Users read media of tickets they can see" on public.media_attachments;
-create policy "Users read media of tickets they can see"
-  on public.media_attachments for select to authenticated
-  using (tenant_id = (select private.tenant_id())
-         and ((ticket_id is not null and private.can_see_ticket(ticket_id))
-              or (ticket_id is null and user_id = (select auth.uid()))
-              or (ticket_id is null and purpose = 'proof_of_residence'
-                  and bucket <> 'gbv-evidence'
-                  and (select private.sees_all_non_sensitive()))));
-drop policy "Users attach media to tickets they can see or to themselves"
-  on public.media_attachments;
-create policy "Users attach media to tickets they can see or to themselves"
-  on public.media_attachments for insert to authenticated
-  with check (tenant_id = (select private.tenant_id())
-              and (bucket <> 'gbv-evidence' or (select private.sees_sensitive()))
-              and ((ticket_id is not null and private.can_see_ticket(ticket_id))
-                   or (ticket_id is null and user_id = (select auth.uid()))));
 
 -- =====================================================================
 -- Audit trail
