@@ -128,7 +128,7 @@ def token(
     settings = get_settings()
     if not settings.supabase_jwt_secret:
         fail("SUPABASE_JWT_SECRET is not set (run scripts/dev once, or set it)")
-    issuer = f"{(settings.supabase_url or settings.public_base_url).rstrip('/')}/auth/v1"
+    issuer = settings.token_issuer
     typer.echo(run(with_owner_connection(lambda conn: identity.issue_token(
         conn, email=email, secret=settings.supabase_jwt_secret, issuer=issuer,
         lifetime=lifetime))))
@@ -150,7 +150,7 @@ def worker(
     once: Annotated[bool, typer.Option(help="Stop when every queue is empty")] = False,
 ) -> None:
     """Send queued WhatsApp notifications and fetch citizens' photos (runs until stopped)."""
-    from app.whatsapp.settings import channel_settings
+    from app.config import channel_settings
     from app.worker import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")

@@ -14,6 +14,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.retry import backoff
+
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL_DIR = ROOT / ".local"
 LOCAL_SECRETS = LOCAL_DIR / "secrets.env"
@@ -55,6 +57,8 @@ class Settings(BaseSettings):
     supabase_service_role_key: str = ""
     supabase_jwt_secret: str = ""
     jwt_audience: str = "authenticated"
+    # The `iss` user tokens must carry; empty means `<SUPABASE_URL or PUBLIC_BASE_URL>/auth/v1`.
+    jwt_issuer: str = ""
     token_lifetime_seconds: int = 3600
 
     encryption_key_current: str = ""
@@ -71,6 +75,12 @@ class Settings(BaseSettings):
     def local_mode(self) -> bool:
         """No Supabase project configured: we serve its Storage/Realtime surfaces ourselves."""
         return not self.supabase_url
+
+    @property
+    def token_issuer(self) -> str:
+        """What Supabase Auth (or our local Auth) puts in `iss`."""
+        base = (self.supabase_url or self.public_base_url).rstrip("/")
+        return self.jwt_issuer or f"{base}/auth/v1"
 
     @property
     def is_development(self) -> bool:
@@ -101,3 +111,34 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+class ChannelSettings(BaseSettings):
+    """Knobs of the WhatsApp channel and the queues behind it (env prefix WHATSAPP_):
+    the conversation, the notification outbox and the media downloads."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="WHATSAPP_", env_file=(LOCAL_SECRETS, ROOT / ".env"), extra="ignore")
+
+    consent_version: str = "2026-01"
+    conversation_ttl_minutes: int = 120
+    max_photos: int = 5
+    max_body_bytes: int = 64 * 1024
+    media_max_bytes: int = 10 * 1024 * 1024
+    http_timeout_seconds: float = 10.0
+    send_rate_per_sender: float = 10.0
+    max_attempts: int = 8
+    backoff_base_seconds: float = 5.0
+    backoff_max_seconds: float = 3600.0
+    sending_lease_seconds: float = 120.0
+    batch_size: int = 50
+    poll_seconds: float = 1.0
+
+    def backoff(self, attempts: int) -> float:
+        """Seconds before the next try of a queued item that failed `attempts` times."""
+        return backoff(attempts, base=self.backoff_base_seconds, cap=self.backoff_max_seconds)
+
+
+@lru_cache
+def channel_settings() -> ChannelSettings:
+    return ChannelSettings()

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
-
-from psycopg import AsyncConnection
 
 from app.identity import demo as identity_demo
 from app.tickets import demo as tickets_demo
+from app.vocab import Conn
 
-Seeder = Callable[[AsyncConnection[Any]], Awaitable[list[str]]]
+Seeder = Callable[[Conn], Awaitable[list[str]]]
 
 SEEDERS: list[Seeder] = [
     identity_demo.seed,
@@ -18,7 +16,7 @@ SEEDERS: list[Seeder] = [
 ]
 
 
-async def seed_all(conn: AsyncConnection[Any]) -> list[str]:
+async def seed_all(conn: Conn) -> list[str]:
     lines: list[str] = []
     for seeder in SEEDERS:
         lines.extend(await seeder(conn))

@@ -1,8 +1,10 @@
-"""Database errors a user can cause become clear 4xx responses.
+"""One error convention for the whole app.
 
-Our SQL raises with SQLSTATEs of the form `SA` + HTTP status (`SA404`,
-`SA409`, `SA422`, ...) and a message written for the user; PostgreSQL's own
-integrity errors map to 409/422. Anything else is our bug: logged, 500.
+Services raise a `DomainError` (or a subclass naming its status) with a
+message written for the user; they never import FastAPI. Our SQL raises with
+SQLSTATEs of the form `SA` + HTTP status (`SA404`, `SA409`, ...) and PostgreSQL's
+own integrity errors map to 409/422 — `status_for` is the one SQLSTATE parser.
+Anything else is our bug: logged, 500. Every error body is `{"detail": ...}`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,43 @@ from psycopg import errors as pg
 
 log = logging.getLogger("salga.errors")
 
+
+class DomainError(Exception):
+    """Something the caller can act on; `status` is the HTTP status it becomes."""
+
+    status = 400
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+
+
+class Invalid(DomainError):
+    status = 422
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class TooLarge(DomainError):
+    status = 413
+
+
+class Unauthorized(DomainError):
+    status = 401
+
+
 _BY_CLASS: list[tuple[type[Exception], int, str]] = [
     (pg.InsufficientPrivilege, 403, "not allowed"),
     (pg.UniqueViolation, 409, "already exists"),
@@ -26,13 +65,22 @@ _BY_CLASS: list[tuple[type[Exception], int, str]] = [
 ]
 
 
+def sql_message(exc: Exception) -> str:
+    diag = getattr(exc, "diag", None)
+    return (diag.message_primary if diag else None) or str(exc)
+
+
+def sa_status(exc: Exception) -> int | None:
+    """The HTTP status our SQL raised as SQLSTATE `SA` + status (`SA409` -> 409), else None."""
+    sqlstate = getattr(exc, "sqlstate", None) or ""
+    return int(sqlstate[2:]) if sqlstate.startswith("SA") and sqlstate[2:].isdigit() else None
+
+
 def status_for(exc: Exception) -> tuple[int, str] | None:
     """The HTTP status and message for a database error, or None for a bug."""
-    sqlstate = getattr(exc, "sqlstate", None) or ""
-    if sqlstate.startswith("SA") and sqlstate[2:].isdigit():
-        diag = getattr(exc, "diag", None)
-        message = (diag.message_primary if diag else None) or str(exc)
-        return int(sqlstate[2:]), message
+    ours = sa_status(exc)
+    if ours is not None:
+        return ours, sql_message(exc)
     for cls, code, message in _BY_CLASS:
         if isinstance(exc, cls):
             return code, message
@@ -48,5 +96,12 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": message}, status_code=code)
 
 
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    return JSONResponse({"detail": exc.message}, status_code=exc.status, headers=headers)
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(pg.Error, _database_error)
+    app.add_exception_handler(DomainError, _domain_error)

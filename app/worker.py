@@ -11,16 +11,15 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from app.config import Settings
+from app.config import ChannelSettings, Settings
 from app.db import open_pool, service_transaction
+from app.media.whatsapp import WhatsAppMediaWorker
 from app.media.worker import scan_pending
 from app.notify.service import OutboxDrainer
 from app.notify.twilio import make_client
 from app.storage import service as storage_service
 from app.verification.worker import process_pending
-from app.whatsapp import media_repository
-from app.whatsapp.media import MediaWorker
-from app.whatsapp.settings import ChannelSettings
+from app.whatsapp import repository as whatsapp_repository
 
 log = logging.getLogger("salga.worker")
 
@@ -32,12 +31,12 @@ async def run_worker(settings: Settings, channel: ChannelSettings, *, once: bool
     client = make_client(settings, timeout=channel.http_timeout_seconds)
     drainer = OutboxDrainer(pool, client, settings, channel)
     storage, _ = storage_service.build(settings, pool)
-    media = MediaWorker(pool, client, settings, channel, storage)
+    media = WhatsAppMediaWorker(pool, client, settings, channel, storage)
     total = 0
     try:
         while True:
             async with service_transaction(pool, actor="worker") as conn:
-                await media_repository.expire_conversations(conn)
+                await whatsapp_repository.expire_conversations(conn)
             done = (await drainer.drain_once() + await media.process_once()
                     + await scan_pending(pool, storage) + await process_pending(pool, storage))
             total += done

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 
 from app.config import ROOT, Settings
+from app.errors import NotFound
 
 STATIC = Path(__file__).resolve().parent / "static"
 SUPABASE_JS = ROOT / "node_modules" / "@supabase" / "supabase-js" / "dist" / "umd" / "supabase.js"
@@ -39,7 +40,7 @@ async def config(request: Request) -> dict[str, str]:
 @router.get("/dashboard/vendor/supabase.js")
 async def supabase_js() -> FileResponse:
     if not SUPABASE_JS.is_file():
-        raise HTTPException(404, "supabase-js is not installed (run scripts/dev)")
+        raise NotFound("supabase-js is not installed (run scripts/dev)")
     return FileResponse(SUPABASE_JS, media_type="text/javascript")
 
 
@@ -47,6 +48,6 @@ async def supabase_js() -> FileResponse:
 async def asset(name: str) -> FileResponse:
     path = (STATIC / name).resolve()
     if path.parent != STATIC or not path.is_file():
-        raise HTTPException(404, "no such file")
+        raise NotFound("no such file")
     media = "text/javascript" if path.suffix == ".js" else "text/css"
     return FileResponse(path, media_type=media)

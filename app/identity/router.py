@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 
 from app.auth import CallerDB
+from app.errors import NotFound
 from app.identity import repository
 from app.identity.schemas import Me
 
@@ -19,5 +20,5 @@ router = APIRouter(prefix="/api/v1", tags=["identity"])
 async def me(db: CallerDB) -> Me:
     row = await repository.own_profile(db)
     if row is None:
-        raise HTTPException(404, "no profile for this user")
+        raise NotFound("no profile for this user")
     return Me(**row)

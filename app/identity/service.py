@@ -11,6 +11,7 @@ import jwt
 import phonenumbers
 from psycopg import AsyncConnection
 
+from app.errors import Invalid
 from app.identity import repository
 
 ROLES = ("citizen", "field_worker", "manager", "admin", "saps_liaison")
@@ -18,7 +19,7 @@ LANGUAGES = ("en", "zu", "af")
 PROVINCES = ("EC", "FS", "GP", "KZN", "LP", "MP", "NC", "NW", "WC")
 
 
-class IdentityError(ValueError):
+class IdentityError(Invalid):
     """Something the operator asked for cannot be done; the message says why."""
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from psycopg import AsyncConnection, sql
+from psycopg import sql
 
-Row = dict[str, Any]
-Conn = AsyncConnection[Any]
+from app.vocab import Conn, Row
 
 
 async def encrypted_columns(conn: Conn) -> list[Row]:

@@ -11,10 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from psycopg import AsyncConnection
-
 from app.crypto import DecryptionError, FieldCipher
 from app.keys import repository as repo
+from app.vocab import Conn
 
 
 @dataclass
@@ -27,7 +26,7 @@ class RotationResult:
     finished: bool = True
 
 
-async def total_values(conn: AsyncConnection[Any]) -> int:
+async def total_values(conn: Conn) -> int:
     total = 0
     for col in await repo.encrypted_columns(conn):
         total += await repo.count_values(conn, col["table"], col["column"])
@@ -35,7 +34,7 @@ async def total_values(conn: AsyncConnection[Any]) -> int:
 
 
 async def rotate_keys(
-    conn: AsyncConnection[Any], *, cipher: FieldCipher, current_only: FieldCipher,
+    conn: Conn, *, cipher: FieldCipher, current_only: FieldCipher,
     batch_size: int = 500, progress: Callable[[int], None] = lambda n: None,
     max_batches: int | None = None,
 ) -> RotationResult:

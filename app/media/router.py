@@ -4,7 +4,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request
 
-from app.auth import CallerDB, Claims
+from app.auth import CallerDB, CurrentCaller
 from app.media import service
 from app.media.schemas import MediaUrl, UploadRequest, UploadTicket
 
@@ -23,10 +23,10 @@ def public(request: Request, url: str) -> str:
              summary="Where to upload a file, with a signed upload URL",
              responses={404: {"description": "Unknown or hidden report"},
                         413: {"description": "Too large"}, 422: {"description": "Bad type"}})
-async def create_upload(body: UploadRequest, db: CallerDB, claims: Claims,
+async def create_upload(body: UploadRequest, db: CallerDB, caller: CurrentCaller,
                         request: Request) -> UploadTicket:
     ticket = await service.plan_upload(db, request.app.state.pool, request.app.state.storage,
-                                       claims=claims, request=body)
+                                       caller=caller, request=body)
     ticket.signed_url = public(request, ticket.signed_url)
     return ticket
 

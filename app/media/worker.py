@@ -7,7 +7,7 @@ import logging
 from psycopg_pool import AsyncConnectionPool
 
 from app.db import service_transaction
-from app.media import repository, scan
+from app.media import pipeline, repository
 from app.storage.errors import StorageError
 from app.storage.service import StorageService
 
@@ -25,7 +25,7 @@ async def scan_pending(pool: AsyncConnectionPool, storage: StorageService,
         except StorageError:
             log.warning("media %s vanished before its check", row["id"])
             continue
-        verdict = scan.check(data, declared=row["content_type"],
+        verdict = pipeline.check(data, declared=row["content_type"],
                              allowed=row["allowed_mime_types"])
         if verdict.cleaned is not None:
             await storage.upload(bucket=row["bucket"], path=row["path"], data=verdict.cleaned,

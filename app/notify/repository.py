@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from psycopg import AsyncConnection
-
-Row = dict[str, Any]
-Conn = AsyncConnection[Any]
+from app.vocab import Conn, Row
 
 _CLAIM = """
 with due as (

@@ -21,13 +21,12 @@ from psycopg_pool import AsyncConnectionPool
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
-from app.config import Settings
+from app.config import ChannelSettings, Settings
 from app.db import service_transaction
 from app.notify import repository as repo
 from app.notify.ratelimit import SenderRateLimit
+from app.notify.texts import NOTIFICATIONS, label, pick
 from app.notify.twilio import status_callback_url
-from app.whatsapp.messages import MESSAGES, label, text
-from app.whatsapp.settings import ChannelSettings
 
 log = logging.getLogger("salga.notify")
 WINDOW = timedelta(hours=24)
@@ -39,15 +38,15 @@ class Permanent(Exception):
 
 
 def render(row: dict[str, Any]) -> str:
-    key = f"notify_{row['template_key']}"
-    if key not in MESSAGES:
+    texts = NOTIFICATIONS.get(row["template_key"])
+    if texts is None:
         raise Permanent(f"no message text for template {row['template_key']!r}")
     values = dict(row["variables"] or {})
     for name, value in list(values.items()):
         if name.endswith("status") and isinstance(value, str):
             values[name] = label("status", value, row["language"])
     try:
-        return text(key, row["language"], **values)
+        return pick(texts, row["language"], **values)
     except (KeyError, IndexError) as exc:
         raise Permanent(f"variable {exc} missing for {row['template_key']!r}") from exc
 
@@ -91,11 +90,6 @@ def send(client: Client, settings: Settings, row: dict[str, Any], params: dict[s
     return str(message.sid)
 
 
-def backoff(attempts: int, channel: ChannelSettings) -> float:
-    return float(min(channel.backoff_max_seconds,
-                     channel.backoff_base_seconds * 2 ** max(attempts - 1, 0)))
-
-
 class OutboxDrainer:
     def __init__(self, pool: AsyncConnectionPool, client: Client, settings: Settings,
                  channel: ChannelSettings, *, concurrency: int = 8) -> None:
@@ -120,7 +114,7 @@ class OutboxDrainer:
                 await repo.mark_sent(conn, outbox_id=row["id"], message_sid=detail)
             elif kind == "retry" and row["attempts"] < self.channel.max_attempts:
                 await repo.mark_retry(conn, outbox_id=row["id"], error=detail,
-                                      delay_seconds=backoff(row["attempts"], self.channel))
+                                      delay_seconds=self.channel.backoff(row["attempts"]))
             else:
                 status = "cancelled" if kind == "cancelled" else "failed"
                 await repo.mark_final(conn, outbox_id=row["id"], status=status, error=detail)

@@ -1,16 +1,25 @@
-"""The twilio REST client, pointed at TWILIO_API_BASE_URL when one is set."""
+"""Everything Twilio: the REST client (pointed at TWILIO_API_BASE_URL when one is
+set) and the signature check on the webhooks Twilio calls."""
 
 from __future__ import annotations
 
+import logging
 import re
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
+from fastapi import Depends, Request
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
+from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from app.config import Settings
+from app.config import Settings, channel_settings
+from app.errors import DomainError, Forbidden, TooLarge
 
+log = logging.getLogger("salga.twilio")
+
+SID = re.compile(r"^[A-Za-z0-9]{10,64}$")  # a Twilio MessageSid
 TWILIO_HOST = re.compile(r"^https://[a-z0-9.-]*\.twilio\.com")
 
 
@@ -35,3 +44,43 @@ def make_client(settings: Settings, *, timeout: float = 10.0) -> Client:
 
 def status_callback_url(settings: Settings) -> str:
     return settings.public_base_url.rstrip("/") + "/webhooks/twilio/status"
+
+
+# ---- requests Twilio sends us --------------------------------------------------------------
+
+async def read_capped_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 as soon as it passes `limit` bytes."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        raise TooLarge("request body is too large")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge("request body is too large")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def signed_form(request: Request) -> dict[str, str]:
+    """The form fields of a request Twilio signed (X-Twilio-Signature, checked with the
+    SDK's RequestValidator against PUBLIC_BASE_URL + path); 403 for anything else."""
+    settings = request.app.state.settings
+    body = await read_capped_body(request, channel_settings().max_body_bytes)
+    try:
+        form = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True,
+                              strict_parsing=False, max_num_fields=200))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise DomainError("body is not a form", 400) from exc
+    url = settings.public_base_url.rstrip("/") + request.url.path
+    if request.url.query:
+        url += "?" + request.url.query
+    signature = request.headers.get("x-twilio-signature", "")
+    validator = RequestValidator(settings.twilio_auth_token)
+    if not signature or not validator.validate(url, form, signature):
+        log.warning("rejected unsigned or forged Twilio request to %s", request.url.path)
+        raise Forbidden("invalid Twilio signature")
+    return form
+
+
+SignedForm = Annotated[dict[str, str], Depends(signed_form)]

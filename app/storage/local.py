@@ -24,6 +24,7 @@ from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from app.db import SERVICE_CLAIMS, transaction_as
+from app.errors import sa_status, sql_message
 from app.storage import errors, mime, repository, tokens
 
 GLOBAL_LIMIT = 20 * 1024 * 1024
@@ -39,10 +40,10 @@ def check_key(path: str) -> None:
 
 
 def _mapped(exc: psycopg.Error) -> errors.StorageError:
-    state = exc.sqlstate or ""
-    message = (exc.diag.message_primary if exc.diag else None) or str(exc)
-    if state.startswith("SA") and state[2:].isdigit():
-        return errors.StorageError(int(state[2:]), "InvalidRequest", message)
+    message = sql_message(exc)
+    ours = sa_status(exc)
+    if ours is not None:
+        return errors.StorageError(ours, "InvalidRequest", message)
     if isinstance(exc, psycopg.errors.UniqueViolation):
         return errors.duplicate()
     if isinstance(exc, psycopg.errors.InsufficientPrivilege):

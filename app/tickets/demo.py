@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from psycopg import AsyncConnection
-
 from app.identity import service as identity
 from app.identity.demo import DEMO_CODE
 from app.tickets import repository, service
+from app.vocab import Conn
 
 NORTH = (18.80, -33.93, 18.92, -33.88)   # lon/lat boxes around the demo town
 SOUTH = (18.80, -33.98, 18.92, -33.93)
@@ -46,7 +45,7 @@ REPORTS: list[dict[str, Any]] = [
 ]
 
 
-async def seed(conn: AsyncConnection[Any]) -> list[str]:
+async def seed(conn: Conn) -> list[str]:
     municipality = await identity.add_municipality(
         conn, code=DEMO_CODE, name="Demo Local Municipality", province="WC")
     tenant_id = municipality["id"]

@@ -7,9 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from psycopg import AsyncConnection
-
-Row = dict[str, Any]
+from app.vocab import Conn, Row
 
 SUMMARY_COLUMNS = """
   t.id, t.tracking_number, t.status, t.category, t.priority, t.assigned_team_id,
@@ -26,7 +24,7 @@ DETAIL_COLUMNS = SUMMARY_COLUMNS + """,
 
 
 async def insert_ticket(
-    conn: AsyncConnection[Any],
+    conn: Conn,
     *,
     ticket_id: UUID,
     tenant_id: UUID,
@@ -61,14 +59,14 @@ async def insert_ticket(
     )
 
 
-async def report_receipt(conn: AsyncConnection[Any], ticket_id: UUID) -> Row | None:
+async def report_receipt(conn: Conn, ticket_id: UUID) -> Row | None:
     cur = await conn.execute("select private.report_receipt(%s) as receipt", (ticket_id,))
     row = await cur.fetchone()
     return row["receipt"] if row else None
 
 
 async def list_tickets(
-    conn: AsyncConnection[Any],
+    conn: Conn,
     *,
     tenant_id: UUID,
     sensitive: bool | None,
@@ -113,7 +111,7 @@ async def list_tickets(
 
 
 async def _one_ticket(
-    conn: AsyncConnection[Any], columns: str, *, ticket_id: UUID, tenant_id: UUID,
+    conn: Conn, columns: str, *, ticket_id: UUID, tenant_id: UUID,
     sensitive: bool | None,
 ) -> Row | None:
     cur = await conn.execute(
@@ -130,20 +128,20 @@ async def _one_ticket(
 
 
 async def get_ticket(
-    conn: AsyncConnection[Any], *, ticket_id: UUID, tenant_id: UUID, sensitive: bool | None
+    conn: Conn, *, ticket_id: UUID, tenant_id: UUID, sensitive: bool | None
 ) -> Row | None:
     return await _one_ticket(conn, DETAIL_COLUMNS, ticket_id=ticket_id, tenant_id=tenant_id,
                              sensitive=sensitive)
 
 
 async def summary(
-    conn: AsyncConnection[Any], *, ticket_id: UUID, tenant_id: UUID, sensitive: bool | None
+    conn: Conn, *, ticket_id: UUID, tenant_id: UUID, sensitive: bool | None
 ) -> Row | None:
     return await _one_ticket(conn, SUMMARY_COLUMNS, ticket_id=ticket_id, tenant_id=tenant_id,
                              sensitive=sensitive)
 
 
-async def assignments(conn: AsyncConnection[Any], ticket_id: UUID) -> list[Row]:
+async def assignments(conn: Conn, ticket_id: UUID) -> list[Row]:
     cur = await conn.execute(
         """
         select a.id, a.team_id, tm.name as team_name, a.assigned_to, a.assigned_by, a.reason,
@@ -159,13 +157,13 @@ async def assignments(conn: AsyncConnection[Any], ticket_id: UUID) -> list[Row]:
 
 
 async def set_status(
-    conn: AsyncConnection[Any], *, ticket_id: UUID, status: str, reason: str | None
+    conn: Conn, *, ticket_id: UUID, status: str, reason: str | None
 ) -> None:
     await conn.execute("select public.set_ticket_status(%s, %s, %s)", (ticket_id, status, reason))
 
 
 async def assign(
-    conn: AsyncConnection[Any],
+    conn: Conn,
     *,
     ticket_id: UUID,
     team_id: UUID | None,
@@ -177,16 +175,16 @@ async def assign(
     )
 
 
-async def record_decrypted_read(conn: AsyncConnection[Any], ticket_id: UUID) -> None:
+async def record_decrypted_read(conn: Conn, ticket_id: UUID) -> None:
     await conn.execute("select private.record_sensitive_read(%s)", (ticket_id,))
 
 
-async def audit_entries(conn: AsyncConnection[Any], ticket_id: UUID) -> list[Row]:
+async def audit_entries(conn: Conn, ticket_id: UUID) -> list[Row]:
     cur = await conn.execute("select * from private.ticket_audit_entries(%s)", (ticket_id,))
     return await cur.fetchall()
 
 
-async def escalate_overdue(conn: AsyncConnection[Any]) -> int:
+async def escalate_overdue(conn: Conn) -> int:
     cur = await conn.execute("select private.escalate_overdue() as escalated")
     row = await cur.fetchone()
     return int(row["escalated"]) if row else 0
@@ -195,7 +193,7 @@ async def escalate_overdue(conn: AsyncConnection[Any]) -> int:
 # --- Setup (demo seeding, bench): as the owner ---------------------------------
 
 async def upsert_team(
-    conn: AsyncConnection[Any],
+    conn: Conn,
     *,
     tenant_id: UUID,
     name: str,
@@ -229,7 +227,7 @@ async def upsert_team(
 
 
 async def add_team_member(
-    conn: AsyncConnection[Any], *, team_id: UUID, user_id: UUID, tenant_id: UUID
+    conn: Conn, *, team_id: UUID, user_id: UUID, tenant_id: UUID
 ) -> None:
     await conn.execute(
         "insert into public.team_members (team_id, user_id, tenant_id) values (%s, %s, %s)"
@@ -237,7 +235,7 @@ async def add_team_member(
 
 
 async def upsert_sla_policy(
-    conn: AsyncConnection[Any], *, tenant_id: UUID, category: str, response_hours: float,
+    conn: Conn, *, tenant_id: UUID, category: str, response_hours: float,
     resolution_hours: float,
 ) -> None:
     await conn.execute(
@@ -250,7 +248,7 @@ async def upsert_sla_policy(
         """, (tenant_id, category, response_hours, resolution_hours))
 
 
-async def tickets_of_reporter(conn: AsyncConnection[Any], reporter_id: UUID) -> list[Row]:
+async def tickets_of_reporter(conn: Conn, reporter_id: UUID) -> list[Row]:
     cur = await conn.execute(
         """
         select t.tracking_number, t.category, t.is_sensitive, tm.name as team_name

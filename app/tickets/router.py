@@ -6,14 +6,13 @@ service adds explicit tenant and sensitivity filters on top.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query, status
 
-from app.auth import CallerDB, Claims
+from app.auth import CallerDB, CurrentCaller
 from app.tickets import service
 from app.tickets.schemas import (
     AssignRequest,
@@ -30,8 +29,6 @@ from app.tickets.schemas import (
     TicketSummary,
 )
 
-T = TypeVar("T")
-
 router = APIRouter(prefix="/api/v1", tags=["tickets"])
 
 
@@ -46,30 +43,23 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": ErrorOut, "description": text[code]} for code in (401, *codes)}
 
 
-async def _call(work: Awaitable[T]) -> T:
-    try:
-        return await work
-    except service.TicketError as exc:
-        raise HTTPException(exc.status, str(exc)) from exc
-
-
 @router.post("/reports", response_model=ReportReceipt, status_code=status.HTTP_201_CREATED,
              summary="File a report (citizens)", responses=_errors(403, 422))
-async def file_report(body: ReportIn, db: CallerDB, claims: Claims) -> Any:
+async def file_report(body: ReportIn, db: CallerDB, caller: CurrentCaller) -> Any:
     """A citizen files a web report. It is routed and given SLA deadlines at once;
     a sensitive (GBV) description is encrypted before it reaches the database."""
-    return await _call(service.file_report(
-        db, tenant_id=service.tenant_of(claims), reporter_id=UUID(claims["sub"]),
+    return await service.file_report(
+        db, tenant_id=caller.municipality(), reporter_id=caller.user_id,
         category=body.category, description=body.description, latitude=body.latitude,
         longitude=body.longitude, address=body.address, is_sensitive=body.is_sensitive,
-        language=body.language, source="web"))
+        language=body.language, source="web")
 
 
 @router.get("/tickets", response_model=TicketPage, summary="List tickets, newest first",
             responses=_errors(403, 422))
 async def list_tickets(
     db: CallerDB,
-    claims: Claims,
+    caller: CurrentCaller,
     status_: Annotated[Status | None, Query(alias="status")] = None,
     category: Category | None = None,
     assigned_team_id: UUID | None = None,
@@ -83,41 +73,42 @@ async def list_tickets(
     field workers their teams' tickets, citizens their own reports."""
     filters = {"status": status_, "category": category, "assigned_team_id": assigned_team_id,
                "sla_status": sla_status, "created_from": created_from, "created_to": created_to}
-    return await _call(service.list_tickets(
-        db, claims=claims, filters=filters, cursor=cursor, limit=limit))
+    return await service.list_tickets(
+        db, caller=caller, filters=filters, cursor=cursor, limit=limit)
 
 
 @router.get("/tickets/{ticket_id}", response_model=TicketDetail, summary="A ticket in detail",
             responses=_errors(404))
-async def get_ticket(ticket_id: UUID, db: CallerDB, claims: Claims) -> Any:
+async def get_ticket(ticket_id: UUID, db: CallerDB, caller: CurrentCaller) -> Any:
     """With SLA status and, for staff, assignment history. A sensitive report's text is
     decrypted for SAPS liaisons and admins only, and each such read is recorded."""
-    return await _call(service.get_ticket(db, claims=claims, ticket_id=ticket_id))
+    return await service.get_ticket(db, caller=caller, ticket_id=ticket_id)
 
 
 @router.patch("/tickets/{ticket_id}/status", response_model=TicketSummary,
               summary="Change a ticket's status", responses=_errors(403, 404, 409, 422))
 async def change_status(ticket_id: UUID, body: StatusChange, db: CallerDB,
-                        claims: Claims) -> Any:
+                        caller: CurrentCaller) -> Any:
     """Allowed: open → in_progress | escalated | closed; in_progress → escalated | resolved |
     closed; escalated → in_progress | resolved | closed; resolved → closed | in_progress;
     closed → open (managers and admins). Anything else is a 409."""
-    return await _call(service.change_status(
-        db, claims=claims, ticket_id=ticket_id, status=body.status, reason=body.reason))
+    return await service.change_status(
+        db, caller=caller, ticket_id=ticket_id, status=body.status, reason=body.reason)
 
 
 @router.post("/tickets/{ticket_id}/assign", response_model=TicketSummary,
              summary="Assign to a team, or auto-route", responses=_errors(403, 404, 422))
-async def assign(ticket_id: UUID, body: AssignRequest, db: CallerDB, claims: Claims) -> Any:
+async def assign(ticket_id: UUID, body: AssignRequest, db: CallerDB,
+                 caller: CurrentCaller) -> Any:
     """With `team_id`: that team (and `assigned_to`, else its least-loaded member).
     Without: the routing rules (service area and category, else the category's default
     team; sensitive reports only ever to the SAPS team)."""
-    return await _call(service.assign(
-        db, claims=claims, ticket_id=ticket_id, team_id=body.team_id,
-        assigned_to=body.assigned_to, reason=body.reason))
+    return await service.assign(
+        db, caller=caller, ticket_id=ticket_id, team_id=body.team_id,
+        assigned_to=body.assigned_to, reason=body.reason)
 
 
 @router.get("/tickets/{ticket_id}/history", response_model=History,
             summary="Assignments and audit entries, oldest first", responses=_errors(404))
-async def history(ticket_id: UUID, db: CallerDB, claims: Claims) -> Any:
-    return {"items": await _call(service.history(db, claims=claims, ticket_id=ticket_id))}
+async def history(ticket_id: UUID, db: CallerDB, caller: CurrentCaller) -> Any:
+    return {"items": await service.history(db, caller=caller, ticket_id=ticket_id)}

@@ -11,25 +11,15 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from psycopg import AsyncConnection
-
+from app.auth import Caller
 from app.crypto import FieldCipher, default_cipher
+from app.errors import Forbidden, Invalid, NotFound
 from app.tickets import repository
-
-STAFF_ROLES = ("field_worker", "manager", "admin", "saps_liaison")
-ASSIGNING_ROLES = ("manager", "admin", "saps_liaison")
-
-
-class TicketError(Exception):
-    """Something the caller got wrong; `status` is the HTTP status."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
+from app.vocab import SENSITIVE_CATEGORY, Conn, Row
 
 
 async def file_report(
-    conn: AsyncConnection[Any],
+    conn: Conn,
     *,
     tenant_id: UUID,
     reporter_id: UUID | None,
@@ -48,7 +38,7 @@ async def file_report(
     A sensitive (GBV) description is stored only as Fernet ciphertext. Returns
     the receipt: id, tracking_number, status, category, deadlines — no text.
     """
-    sensitive = is_sensitive or category == "gbv"
+    sensitive = is_sensitive or category == SENSITIVE_CATEGORY
     encrypted = (cipher or default_cipher()).encrypt(description) if sensitive else None
     ticket_id = uuid.uuid4()
     await repository.insert_ticket(
@@ -59,27 +49,8 @@ async def file_report(
     )
     receipt = await repository.report_receipt(conn, ticket_id)
     if receipt is None:
-        raise TicketError(404, "ticket not found")
+        raise NotFound("ticket not found")
     return dict(receipt)
-
-
-def sensitivity_filter(role: str | None) -> bool | None:
-    """The explicit filter beside RLS: saps see only sensitive, admins both, others none."""
-    if role == "admin":
-        return None
-    return role == "saps_liaison"
-
-
-def role_of(claims: dict[str, Any]) -> str | None:
-    role = (claims.get("app_metadata") or {}).get("role")
-    return str(role) if role else None
-
-
-def tenant_of(claims: dict[str, Any]) -> UUID:
-    raw = (claims.get("app_metadata") or {}).get("tenant_id")
-    if not raw:
-        raise TicketError(403, "this account belongs to no municipality")
-    return UUID(str(raw))
 
 
 def encode_cursor(created_at: datetime, ticket_id: UUID) -> str:
@@ -93,20 +64,20 @@ def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
         at, _, ticket_id = raw.partition("|")
         return datetime.fromisoformat(at), UUID(ticket_id)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise TicketError(422, "cursor is not one this API gave out") from exc
+        raise Invalid("cursor is not one this API gave out") from exc
 
 
 async def list_tickets(
-    conn: AsyncConnection[Any],
+    conn: Conn,
     *,
-    claims: dict[str, Any],
+    caller: Caller,
     filters: dict[str, Any],
     cursor: str | None,
     limit: int,
 ) -> dict[str, Any]:
     after = decode_cursor(cursor) if cursor else None
     rows = await repository.list_tickets(
-        conn, tenant_id=tenant_of(claims), sensitive=sensitivity_filter(role_of(claims)),
+        conn, tenant_id=caller.municipality(), sensitive=caller.sensitivity_filter,
         filters=filters, after=after, limit=limit + 1,
     )
     page, more = rows[:limit], len(rows) > limit
@@ -118,69 +89,68 @@ async def list_tickets(
 
 
 async def get_ticket(
-    conn: AsyncConnection[Any],
+    conn: Conn,
     *,
-    claims: dict[str, Any],
+    caller: Caller,
     ticket_id: UUID,
     cipher: FieldCipher | None = None,
 ) -> dict[str, Any]:
     """Detail with SLA status; history for staff; decrypted text for saps/admin, audited."""
-    role = role_of(claims)
     row = await repository.get_ticket(
-        conn, ticket_id=ticket_id, tenant_id=tenant_of(claims),
-        sensitive=sensitivity_filter(role))
+        conn, ticket_id=ticket_id, tenant_id=caller.municipality(),
+        sensitive=caller.sensitivity_filter)
     if row is None:
-        raise TicketError(404, "ticket not found")
+        raise NotFound("ticket not found")
     ticket = dict(row)
     encrypted = ticket.pop("encrypted_description", None)
     if ticket["is_sensitive"]:
         ticket["description"] = None
-        if role in ("saps_liaison", "admin") and encrypted:
+        if caller.sees_sensitive and encrypted:
             ticket["description"] = (cipher or default_cipher()).decrypt(encrypted)
             await repository.record_decrypted_read(conn, ticket_id)
-    if role in STAFF_ROLES:
+    if caller.is_staff:
         ticket["assignments"] = await repository.assignments(conn, ticket_id)
     return ticket
 
 
 async def change_status(
-    conn: AsyncConnection[Any],
+    conn: Conn,
     *,
-    claims: dict[str, Any],
+    caller: Caller,
     ticket_id: UUID,
     status: str,
     reason: str | None,
 ) -> dict[str, Any]:
-    await _summary(conn, claims, ticket_id)
+    await _summary(conn, caller, ticket_id)
     await repository.set_status(conn, ticket_id=ticket_id, status=status, reason=reason)
-    return await _summary(conn, claims, ticket_id)
+    return await _summary(conn, caller, ticket_id)
 
 
 async def assign(
-    conn: AsyncConnection[Any],
+    conn: Conn,
     *,
-    claims: dict[str, Any],
+    caller: Caller,
     ticket_id: UUID,
     team_id: UUID | None,
     assigned_to: UUID | None,
     reason: str | None,
 ) -> dict[str, Any]:
-    await _summary(conn, claims, ticket_id)
-    if role_of(claims) not in ASSIGNING_ROLES:
-        raise TicketError(403, "only a manager, a liaison or an admin can assign tickets")
+    await _summary(conn, caller, ticket_id)
+    if not caller.may_assign:
+        raise Forbidden("only a manager, a liaison or an admin can assign tickets")
     await repository.assign(
         conn, ticket_id=ticket_id, team_id=team_id, assigned_to=assigned_to,
         reason=reason or ("assigned by hand" if team_id else "auto-routed"))
-    return await _summary(conn, claims, ticket_id)
+    return await _summary(conn, caller, ticket_id)
 
 
 async def history(
-    conn: AsyncConnection[Any], *, claims: dict[str, Any], ticket_id: UUID
-) -> list[dict[str, Any]]:
+    conn: Conn, *, caller: Caller, ticket_id: UUID
+) -> list[Row]:
     """Assignments and audit entries, oldest first (staff only)."""
-    await _summary(conn, claims, ticket_id)
-    if role_of(claims) not in STAFF_ROLES:
-        raise TicketError(404, "ticket not found")
+    await _summary(conn, caller, ticket_id)
+    if not caller.is_staff:
+        raise NotFound("ticket not found")
     entries = [
         {"at": a["created_at"], "kind": "assignment", "action": "assigned",
          "actor_id": a["assigned_by"],
@@ -198,18 +168,16 @@ async def history(
     return sorted(entries, key=lambda e: e["at"])
 
 
-async def escalate_overdue(conn: AsyncConnection[Any]) -> int:
+async def escalate_overdue(conn: Conn) -> int:
     """Escalate every ticket past a deadline (owner or service role). Idempotent."""
     return await repository.escalate_overdue(conn)
 
 
-async def _summary(
-    conn: AsyncConnection[Any], claims: dict[str, Any], ticket_id: UUID
-) -> dict[str, Any]:
+async def _summary(conn: Conn, caller: Caller, ticket_id: UUID) -> Row:
     """The ticket as the caller sees it (RLS and the explicit filter), else 404."""
     row = await repository.summary(
-        conn, ticket_id=ticket_id, tenant_id=tenant_of(claims),
-        sensitive=sensitivity_filter(role_of(claims)))
+        conn, ticket_id=ticket_id, tenant_id=caller.municipality(),
+        sensitive=caller.sensitivity_filter)
     if row is None:
-        raise TicketError(404, "ticket not found")
+        raise NotFound("ticket not found")
     return dict(row)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
-from psycopg import AsyncConnection
+from app.vocab import Conn, Row
 
-Row = dict[str, Any]
 COLUMNS = "id as user_id, full_name, verification_status, verified_address," \
           " verification_document_id, verified_at, verification_reasons"
 
 
-async def submit(conn: AsyncConnection[Any], document_id: UUID) -> Row:
+async def submit(conn: Conn, document_id: UUID) -> Row:
     cur = await conn.execute(f"select {COLUMNS} from private.submit_verification(%s)",
                              (document_id,))
     row = await cur.fetchone()
@@ -20,18 +18,18 @@ async def submit(conn: AsyncConnection[Any], document_id: UUID) -> Row:
     return row
 
 
-async def own(conn: AsyncConnection[Any]) -> Row | None:
+async def own(conn: Conn) -> Row | None:
     cur = await conn.execute(
         f"select {COLUMNS} from public.profiles where id = (select auth.uid())")
     return await cur.fetchone()
 
 
-async def cases(conn: AsyncConnection[Any], status: str) -> list[Row]:
+async def cases(conn: Conn, status: str) -> list[Row]:
     cur = await conn.execute(f"select {COLUMNS} from private.verification_cases(%s)", (status,))
     return await cur.fetchall()
 
 
-async def decide(conn: AsyncConnection[Any], user_id: UUID, decision: str,
+async def decide(conn: Conn, user_id: UUID, decision: str,
                  note: str | None) -> Row:
     cur = await conn.execute(f"select {COLUMNS} from private.decide_verification(%s, %s, %s)",
                              (user_id, decision, note))
@@ -40,7 +38,7 @@ async def decide(conn: AsyncConnection[Any], user_id: UUID, decision: str,
     return row
 
 
-async def pending(conn: AsyncConnection[Any], user_id: UUID | None) -> list[Row]:
+async def pending(conn: Conn, user_id: UUID | None) -> list[Row]:
     """Pending cases with their document and municipality (service role)."""
     cur = await conn.execute(
         """
@@ -57,7 +55,7 @@ async def pending(conn: AsyncConnection[Any], user_id: UUID | None) -> list[Row]
     return await cur.fetchall()
 
 
-async def record(conn: AsyncConnection[Any], *, user_id: UUID, document_id: UUID, status: str,
+async def record(conn: Conn, *, user_id: UUID, document_id: UUID, status: str,
                  address: str | None, reasons: list[str]) -> None:
     await conn.execute(
         "select private.record_verification_result(%s, %s, %s, %s, %s)",

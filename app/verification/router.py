@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Literal
 from uuid import UUID
 
-from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 
 from app.auth import CallerDB
+from app.errors import NotFound
 from app.verification import repository, worker
 from app.verification.schemas import Decision, SubmitVerification, Verification
 
@@ -28,7 +29,7 @@ async def submit(body: SubmitVerification, db: CallerDB, request: Request,
 async def mine(db: CallerDB) -> Verification:
     row = await repository.own(db)
     if row is None:
-        raise HTTPException(404, "no profile for this user")
+        raise NotFound("no profile for this user")
     return Verification(**row)
 
 

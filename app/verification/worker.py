@@ -12,6 +12,7 @@ import psycopg
 from psycopg_pool import AsyncConnectionPool
 
 from app.db import service_transaction
+from app.errors import sa_status
 from app.ocr import pages
 from app.ocr.decide import Outcome, decide
 from app.storage.errors import StorageError
@@ -50,7 +51,7 @@ async def process_pending(pool: AsyncConnectionPool, storage: StorageService,
                                         document_id=case["document_id"], status=outcome.status,
                                         address=outcome.address, reasons=outcome.reasons)
         except psycopg.Error as exc:
-            if exc.sqlstate != "SA409":
+            if sa_status(exc) != 409:
                 raise
             log.info("verification of %s changed while it was processed", case["user_id"])
     return len(cases)

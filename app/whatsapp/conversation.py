@@ -13,16 +13,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
-from psycopg import AsyncConnection
 
+from app.config import ChannelSettings
 from app.crypto import default_cipher
-from app.whatsapp import filing
+from app.notify.texts import emergency, label
+from app.tickets import service as tickets
+from app.vocab import CATEGORIES, SENSITIVE_CATEGORY, Conn
 from app.whatsapp import repository as repo
-from app.whatsapp.messages import emergency, label, text
+from app.whatsapp.messages import text
 from app.whatsapp.schemas import Inbound
-from app.whatsapp.settings import ChannelSettings
 
-CATEGORIES = ("water", "electricity", "roads", "waste", "sanitation", "gbv", "other")
 LANGUAGE_WORDS = {"1": "en", "english": "en", "eng": "en", "2": "zu", "isizulu": "zu",
                   "zulu": "zu", "3": "af", "afrikaans": "af"}
 YES = {"1", "yes", "y", "yebo", "ja"}
@@ -36,7 +36,7 @@ CLEARED_DRAFT: dict[str, Any] = {"category": None, "encrypted_draft_description"
 
 @dataclass
 class Context:
-    conn: AsyncConnection[Any]
+    conn: Conn
     municipality: dict[str, Any]
     conv: dict[str, Any]
     msg: Inbound
@@ -120,7 +120,7 @@ async def on_menu(ctx: Context) -> str:
     if match is None:
         return ctx.t("not_understood") + "\n\n" + menu(ctx)
     category = CATEGORIES[int(match.group(1)) - 1]
-    if category == "gbv":
+    if category == SENSITIVE_CATEGORY:
         ctx.go("sensitive_consent", category=category)
         return ctx.t("sensitive_consent", municipality=ctx.municipality["name"],
                      emergency=emergency(ctx.lang))
@@ -149,7 +149,7 @@ async def on_sensitive_consent(ctx: Context) -> str:
 
 
 def is_sensitive(ctx: Context) -> bool:
-    return ctx.get("category") == "gbv"
+    return ctx.get("category") == SENSITIVE_CATEGORY
 
 
 async def queue_photos(ctx: Context) -> int:
@@ -223,7 +223,7 @@ async def on_confirm(ctx: Context) -> str:
     sensitive = is_sensitive(ctx)
     try:
         async with ctx.conn.transaction():
-            ticket = await filing.file_report(
+            ticket = await tickets.file_report(
                 ctx.conn, tenant_id=ctx.municipality["id"], reporter_id=ctx.conv["user_id"],
                 category=ctx.get("category"),
                 description=default_cipher().decrypt(ctx.get("encrypted_draft_description")),

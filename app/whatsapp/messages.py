@@ -1,22 +1,15 @@
-"""Every text the WhatsApp channel sends, in English, isiZulu and Afrikaans.
+"""The WhatsApp conversation's replies, in English, isiZulu and Afrikaans.
 
 Replies about personal safety use neutral words only: the phone may be seen
-by the person the citizen is reporting. Emergency numbers are always shown
-on that path: 10111 (SAPS) and the 24-hour Command Centre, 0800 428 428.
+by the person the citizen is reporting. Emergency numbers (app.notify.texts)
+are always shown on that path. Labels and notification texts live in
+app.notify.texts, shared with the outbox.
 """
 
 from __future__ import annotations
 
-LANGUAGES = ("en", "zu", "af")
-
-EMERGENCY = {
-    "en": "If you are in danger right now, call 10111 (SAPS) or the 24-hour Command Centre "
-          "on 0800 428 428.",
-    "zu": "Uma usengozini manje, shayela u-10111 (SAPS) noma i-Command Centre esebenza "
-          "amahora angu-24 ku-0800 428 428.",
-    "af": "As jy nou in gevaar is, bel 10111 (SAPS) of die 24-uur-bevelsentrum by "
-          "0800 428 428.",
-}
+from app.notify.texts import pick
+from app.vocab import LANGUAGES
 
 _CHOOSE_LANGUAGE = (
     "Welcome! Sawubona! Welkom!\n"
@@ -261,46 +254,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "af": "Jy sal geen boodskappe meer van ons kry nie. Stuur \"begin\" as jy hierdie "
               "diens weer wil gebruik.",
     },
-    "cat_water": {"en": "Water", "zu": "Amanzi", "af": "Water"},
-    "cat_electricity": {"en": "Electricity", "zu": "Ugesi", "af": "Elektrisiteit"},
-    "cat_roads": {"en": "Roads", "zu": "Imigwaqo", "af": "Paaie"},
-    "cat_waste": {"en": "Waste collection", "zu": "Ukuqoqwa kukadoti",
-                  "af": "Vullisverwydering"},
-    "cat_sanitation": {"en": "Toilets and sewage", "zu": "Amathoyilethi nendle",
-                       "af": "Toilette en riool"},
-    "cat_gbv": {"en": "Personal safety (private)", "zu": "Ukuphepha komuntu (kuyimfihlo)",
-                "af": "Persoonlike veiligheid (privaat)"},
-    "cat_other": {"en": "Something else", "zu": "Okunye", "af": "Iets anders"},
-    "status_open": {"en": "received, waiting to be handled",
-                    "zu": "utholakele, ulinde ukusingathwa",
-                    "af": "ontvang, wag om hanteer te word"},
-    "status_in_progress": {"en": "being worked on", "zu": "kusetshenzwa kuwo",
-                           "af": "daar word aan gewerk"},
-    "status_escalated": {"en": "passed to a senior official",
-                         "zu": "udluliselwe kusikhulu esiphezulu",
-                         "af": "na 'n senior amptenaar verwys"},
-    "status_resolved": {"en": "resolved", "zu": "uxazululiwe", "af": "opgelos"},
-    "status_closed": {"en": "closed", "zu": "uvaliwe", "af": "gesluit"},
-    "notify_ticket_status_changed": {
-        "en": "Update on your report {tracking_number}: {status}.",
-        "zu": "Isibuyekezo ngombiko wakho {tracking_number}: {status}.",
-        "af": "Nuus oor jou verslag {tracking_number}: {status}.",
-    },
 }
 
 
 def text(key: str, language: str | None, **values: object) -> str:
-    """The message `key` in `language` (English when unknown), with values filled in."""
-    by_language = MESSAGES[key]
-    template = by_language.get(language or "en") or by_language["en"]
-    return template.format(**values) if values else template
+    """The reply `key` in `language` (English when unknown), with values filled in."""
+    return pick(MESSAGES[key], language, **values)
 
-
-def emergency(language: str | None) -> str:
-    return EMERGENCY.get(language or "en", EMERGENCY["en"])
-
-
-def label(prefix: str, value: str, language: str | None) -> str:
-    """A category or status label, or the raw value when there is none."""
-    key = f"{prefix}_{value}"
-    return text(key, language) if key in MESSAGES else value

@@ -5,10 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from psycopg import AsyncConnection
-
-Row = dict[str, Any]
-Conn = AsyncConnection[Any]
+from app.vocab import Conn, Row
 
 CONVERSATION_FIELDS = frozenset({
     "user_id", "language", "state", "category", "encrypted_draft_description", "latitude",
@@ -172,3 +169,21 @@ async def discard_media(conn: Conn, conversation_id: UUID) -> None:
         "update public.whatsapp_media_jobs set status = 'discard', conversation_id = null,"
         " next_attempt_at = now() where conversation_id = %s and status = 'waiting'",
         (conversation_id,))
+
+
+async def expire_conversations(conn: Conn) -> int:
+    """Abandoned drafts: text and location cleared, photos dropped (deleted at Twilio)."""
+    cur = await conn.execute(
+        """
+        with gone as (
+          update public.whatsapp_conversations
+             set state = 'menu', category = null, encrypted_draft_description = null,
+                 latitude = null, longitude = null, address = null, expires_at = null
+           where expires_at < now()
+             and state in ('sensitive_consent', 'description', 'location', 'photos', 'confirm')
+          returning id)
+        update public.whatsapp_media_jobs set status = 'discard', conversation_id = null,
+               next_attempt_at = now()
+         where conversation_id in (select id from gone) and status = 'waiting'
+        """)
+    return cur.rowcount

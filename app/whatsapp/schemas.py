@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from app.errors import DomainError
 from app.identity.service import IdentityError, normalise_phone
+from app.notify.twilio import SID
 
-SID = re.compile(r"^[A-Za-z0-9]{10,64}$")
 MAX_BODY_CHARS = 4096
 MAX_MEDIA = 10
 
 
-class InvalidInbound(ValueError):
-    """The request is not a WhatsApp message we can take; the message says why."""
+class InvalidInbound(DomainError):
+    """The request is not a WhatsApp message we can take (400); the message says why."""
+
+    status = 400
 
 
 @dataclass

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any
 
-from psycopg import AsyncConnection
-
+from app.config import ChannelSettings
+from app.errors import NotFound
+from app.notify.texts import emergency, label
+from app.vocab import Conn
 from app.whatsapp import repository as repo
 from app.whatsapp.conversation import (
     DRAFT_STATES,
@@ -23,9 +24,8 @@ from app.whatsapp.conversation import (
     menu,
     word,
 )
-from app.whatsapp.messages import emergency, label, text
+from app.whatsapp.messages import text
 from app.whatsapp.schemas import Inbound
-from app.whatsapp.settings import ChannelSettings
 
 COMMANDS = {
     "help": {"help", "usizo", "hulp", "?"},
@@ -37,8 +37,11 @@ STATUS = re.compile(r"^\s*(status|isimo)\b\s*(.*)$", re.IGNORECASE | re.DOTALL)
 TRACKING = re.compile(r"\b([A-Za-z]{2,8}-\d{4}-\d{6})\b")
 
 
-class UnknownNumber(LookupError):
+class UnknownNumber(NotFound):
     """No municipality receives WhatsApp messages on this number."""
+
+    def __init__(self) -> None:
+        super().__init__("no municipality receives messages on this number")
 
 
 def command_of(body: str) -> str | None:
@@ -50,12 +53,12 @@ def command_of(body: str) -> str | None:
 
 
 async def handle_inbound(
-    conn: AsyncConnection[Any], *, msg: Inbound, settings: ChannelSettings
+    conn: Conn, *, msg: Inbound, settings: ChannelSettings
 ) -> str:
     """The reply to `msg` (the same reply again for a retried MessageSid)."""
     municipality = await repo.municipality_by_whatsapp(conn, msg.to_phone)
     if municipality is None:
-        raise UnknownNumber(msg.to_phone)
+        raise UnknownNumber()
     if not await repo.claim_inbound(conn, message_sid=msg.message_sid,
                                     tenant_id=municipality["id"]):
         return await repo.stored_reply(conn, msg.message_sid)

@@ -15,9 +15,8 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
-from app.config import Settings
-from app.whatsapp.messages import text
-from app.whatsapp.settings import ChannelSettings
+from app.config import ChannelSettings, Settings
+from app.notify.texts import NOTIFICATIONS, label, pick
 from app.worker import run_worker
 from tests.support.twilio_standin import TwilioStandIn
 from tests.whatsapp.conftest import WhatsApp, new_phone, onboard
@@ -64,9 +63,9 @@ async def test_a_notification_is_sent_once_in_the_citizens_language_and_tracked(
     sent = standin.state.sent_to(phone)
     assert len(sent) == 1 and row["status"] == "sent" and row["message_sid"] == sent[0]["sid"]
     assert sent[0]["From"] == f"whatsapp:{wa_tenant['number']}"
-    assert sent[0]["Body"] == text("notify_ticket_status_changed", "zu",
+    assert sent[0]["Body"] == pick(NOTIFICATIONS["ticket_status_changed"], "zu",
                                    tracking_number=row["variables"]["tracking_number"],
-                                   status=text("status_in_progress", "zu"))
+                                   status=label("status", "in_progress", "zu"))
     assert standin.state.post_status(sent[0], "delivered", server=server).status_code == 204
     late = standin.state.post_status(sent[0], "sent", server=server)  # out of order
     assert late.status_code == 204

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from psycopg import AsyncConnection
 
-from app.whatsapp.messages import emergency, text
-from app.whatsapp.settings import channel_settings
+from app.config import channel_settings
+from app.notify.texts import emergency, label
+from app.whatsapp.messages import text
 from tests.support.db import fetch_all
 from tests.whatsapp.conftest import WhatsApp, new_phone, onboard
 
@@ -34,7 +35,7 @@ async def test_a_report_from_hello_to_tracking_number(
                                   version="v")[:12].replace("X", "")) or "POPIA" in notice
     assert channel_settings().consent_version in notice
     menu = await wa.say(phone, "1")
-    assert text("cat_water", language) in menu
+    assert label("cat", "water", language) in menu
     assert await wa.say(phone, "2") == text("ask_description", language)
     assert await wa.say(phone, "Lights out on the whole street since Monday") == text(
         "ask_location", language)
@@ -43,7 +44,7 @@ async def test_a_report_from_hello_to_tracking_number(
     assert asked == text("ask_photos", language, max=channel_settings().max_photos)
     summary = await wa.say(phone, "1")
     assert "Lights out on the whole street" in summary
-    assert text("cat_electricity", language) in summary
+    assert label("cat", "electricity", language) in summary
     done = await wa.say(phone, "1")
     tracking = TRACKING.search(done)
     assert tracking is not None, done
@@ -82,7 +83,7 @@ async def test_a_typed_address_and_the_status_command(
     assert tracking is not None
     reply = await wa.say(phone, f"status {tracking.group(0)}")
     assert reply == text("status_reply", "af", tracking_number=tracking.group(0),
-                         status=text("status_open", "af"))
+                         status=label("status", "open", "af"))
     stranger = new_phone()
     await onboard(wa, stranger)
     assert await wa.say(stranger, f"status {tracking.group(0)}") == text("status_not_found",
@@ -107,7 +108,7 @@ async def test_unclear_answers_repeat_the_question(wa: WhatsApp) -> None:
     await onboard(wa, phone, "zu")
     reply = await wa.say(phone, "angazi")
     assert reply.startswith(text("not_understood", "zu"))
-    assert text("cat_roads", "zu") in reply
+    assert label("cat", "roads", "zu") in reply
     await wa.say(phone, "1")
     assert await wa.say(phone, "short") == (
         text("description_too_short", "zu") + "\n\n" + text("ask_description", "zu"))
@@ -132,7 +133,7 @@ async def test_help_restart_stop_and_start(wa: WhatsApp, db: AsyncConnection[Any
     assert consents and all(c["withdrawn_at"] is not None for c in consents)
     again = await wa.say(phone, "start")
     assert "POPIA" in again
-    assert text("cat_water", "en") in await wa.say(phone, "yes")
+    assert label("cat", "water", "en") in await wa.say(phone, "yes")
 
 
 async def test_an_abandoned_draft_expires(wa: WhatsApp, db: AsyncConnection[Any],

@@ -1,4 +1,5 @@
-"""Every text exists in English, isiZulu and Afrikaans, and none says what it must not."""
+"""Every text a citizen can receive (conversation replies, labels, notifications) exists in
+English, isiZulu and Afrikaans, and none says what it must not."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ import string
 
 import pytest
 
-from app.whatsapp.messages import EMERGENCY, LANGUAGES, MESSAGES
+from app.notify.texts import EMERGENCY, LABELS, NOTIFICATIONS
+from app.vocab import LANGUAGES
+from app.whatsapp.messages import MESSAGES as REPLIES
+
+MESSAGES = {**REPLIES, **LABELS, **{f"notify_{k}": v for k, v in NOTIFICATIONS.items()}}
 
 FORBIDDEN = re.compile(r"gbv|gender|police|polis|amaphoyisa|iphoyisa|violence|udlame|geweld",
                        re.IGNORECASE)

@@ -9,10 +9,10 @@ from typing import Any
 from PIL import ExifTags, Image
 from psycopg import AsyncConnection
 
-from app.config import Settings
+from app.config import ChannelSettings, Settings
 from app.crypto import FieldCipher
-from app.whatsapp.messages import emergency, text
-from app.whatsapp.settings import ChannelSettings
+from app.notify.texts import emergency
+from app.whatsapp.messages import text
 from app.worker import run_worker
 from tests.support.db import fetch_all
 from tests.support.twilio_standin import TwilioStandIn

@@ -1,7 +1,7 @@
-"""The media worker: photos from Twilio to Storage, cleaned, then deleted at Twilio.
+"""WhatsApp photos from Twilio to Storage, cleaned, then deleted at Twilio.
 
-Download (basic auth, timeout, size cap) → type checked on the bytes →
-EXIF (GPS included) stripped → stored through the storage service at
+Download (basic auth, timeout, size cap) → the media pipeline (type checked on
+the bytes, EXIF/GPS stripped) → stored through the storage service at
 {tenant}/{ticket}/{file_id}.{ext} in `evidence` or `gbv-evidence` (its trigger
 records media_attachments) → deleted at Twilio. file_id is fixed per job, so
 a retry overwrites the same object: nothing is stored twice.
@@ -10,55 +10,38 @@ a retry overwrites the same object: nothing is stored twice.
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 from typing import Any
 from urllib.parse import urlparse
 
 import httpx
-from PIL import Image, ImageOps, UnidentifiedImageError
 from psycopg_pool import AsyncConnectionPool
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from app.config import Settings
+from app.config import ChannelSettings, Settings
 from app.db import service_transaction
+from app.media import pipeline
+from app.media import repository as repo
+from app.storage import mime
 from app.storage.service import StorageService
-from app.whatsapp import media_repository as repo
-from app.whatsapp.settings import ChannelSettings
 
 log = logging.getLogger("salga.media")
-KINDS = {"jpeg": ("image/jpeg", "JPEG"), "png": ("image/png", "PNG"),
-         "webp": ("image/webp", "WEBP")}
 
 
 class Rejected(Exception):
     """This file will never be stored (wrong type, too big, gone)."""
 
 
-def sniff(data: bytes) -> str:
-    """The file's real type from its first bytes (the Content-Type header is not trusted)."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    raise Rejected("not an allowed image type (JPEG, PNG, WebP)")
-
-
-def strip_metadata(data: bytes, kind: str) -> bytes:
-    """The image re-encoded without EXIF/XMP (orientation applied first)."""
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            upright = ImageOps.exif_transpose(image) or image
-            clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise Rejected("the image cannot be read") from exc
-    out = io.BytesIO()
-    clean.save(out, format=KINDS[kind][1], **({"quality": 90} if kind == "jpeg" else {}))
-    return out.getvalue()
+def cleaned_photo(raw: bytes) -> tuple[bytes, str]:
+    """The photo's bytes without metadata and its real type, through the one pipeline."""
+    verdict = pipeline.check(raw, declared=None, allowed=pipeline.PHOTO_TYPES)
+    if verdict.reason is not None:
+        if verdict.content_type is None or verdict.content_type not in pipeline.PHOTO_TYPES:
+            raise Rejected("not an allowed image type (JPEG, PNG, WebP)")
+        raise Rejected(verdict.reason)
+    assert verdict.content_type is not None
+    return (verdict.cleaned if verdict.cleaned is not None else raw), verdict.content_type
 
 
 async def download(url: str, settings: Settings, channel: ChannelSettings) -> bytes:
@@ -90,7 +73,7 @@ def delete_at_twilio(client: Client, job: dict[str, Any]) -> None:
             raise
 
 
-class MediaWorker:
+class WhatsAppMediaWorker:
     def __init__(self, pool: AsyncConnectionPool, client: Client, settings: Settings,
                  channel: ChannelSettings, storage: StorageService) -> None:
         self.pool, self.client, self.settings, self.channel = pool, client, settings, channel
@@ -98,8 +81,8 @@ class MediaWorker:
 
     async def process_once(self) -> int:
         async with service_transaction(self.pool, actor="media-worker") as conn:
-            jobs = await repo.claim_jobs(conn, limit=10,
-                                         lease_seconds=self.channel.sending_lease_seconds)
+            jobs = await repo.claim_media_jobs(
+                conn, limit=10, lease_seconds=self.channel.sending_lease_seconds)
         for job in jobs:
             await self.process(job)
         return len(jobs)
@@ -117,26 +100,24 @@ class MediaWorker:
         except Exception as exc:
             log.warning("media job %s failed: %s", job["id"], exc)
             final = job["attempts"] >= self.channel.max_attempts
-            delay = min(self.channel.backoff_max_seconds,
-                        self.channel.backoff_base_seconds * 2 ** (job["attempts"] - 1))
             await self.settle(job, status="failed" if final else job["status"],
-                              error=f"{type(exc).__name__}: {exc}"[:500], delay=delay)
+                              error=f"{type(exc).__name__}: {exc}"[:500],
+                              delay=self.channel.backoff(job["attempts"]))
 
     async def fetch_and_store(self, job: dict[str, Any]) -> None:
         raw = await download(job["media_url"], self.settings, self.channel)
-        kind = sniff(raw)
-        data = await asyncio.to_thread(strip_metadata, raw, kind)
-        content_type = KINDS[kind][0]
-        ext = "jpg" if kind == "jpeg" else kind
+        data, content_type = await asyncio.to_thread(cleaned_photo, raw)
+        ext = mime.extension_for(content_type)
         path = f"{job['tenant_id']}/{job['ticket_id']}/{job['file_id']}.{ext}"
         # The same path on every retry (upsert): one object, and the storage trigger
         # records its media_attachments row once.
         await self.storage.upload(bucket=job["bucket"], path=path, data=data,
                                   content_type=content_type, upsert=True, source="whatsapp")
         async with service_transaction(self.pool, actor="media-worker") as conn:
-            await repo.record_stored(conn, job_id=job["id"], path=path)
+            await repo.record_job_stored(conn, job_id=job["id"], path=path)
 
     async def settle(self, job: dict[str, Any], *, status: str, error: str | None = None,
                      delay: float = 0.0) -> None:
         async with service_transaction(self.pool, actor="media-worker") as conn:
-            await repo.settle(conn, job_id=job["id"], status=status, error=error, delay=delay)
+            await repo.settle_media_job(conn, job_id=job["id"], status=status, error=error,
+                                        delay=delay)
