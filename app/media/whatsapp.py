@@ -21,10 +21,12 @@ from twilio.rest import Client
 
 from app.config import ChannelSettings, Settings
 from app.db import service_transaction
+from app.errors import TooLarge
 from app.media import pipeline
 from app.media import repository as repo
 from app.storage import mime
 from app.storage.service import StorageService
+from app.streams import read_capped
 
 log = logging.getLogger("salga.media")
 
@@ -52,16 +54,11 @@ async def download(url: str, settings: Settings, channel: ChannelSettings) -> by
         if response.status_code in (404, 410):
             raise Rejected(f"media is gone at Twilio ({response.status_code})")
         response.raise_for_status()
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
-            raise Rejected("media is larger than allowed")
-        chunks, size = [], 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise Rejected("media is larger than allowed")
-            chunks.append(chunk)
-    return b"".join(chunks)
+        try:
+            return await read_capped(response.aiter_bytes(), limit=limit, what="media",
+                                     declared=response.headers.get("content-length"))
+        except TooLarge as exc:
+            raise Rejected("media is larger than allowed") from exc
 
 
 def delete_at_twilio(client: Client, job: dict[str, Any]) -> None:

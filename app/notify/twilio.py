@@ -15,7 +15,8 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from app.config import Settings, channel_settings
-from app.errors import DomainError, Forbidden, TooLarge
+from app.errors import DomainError, Forbidden
+from app.streams import read_capped
 
 log = logging.getLogger("salga.twilio")
 
@@ -48,25 +49,12 @@ def status_callback_url(settings: Settings) -> str:
 
 # ---- requests Twilio sends us --------------------------------------------------------------
 
-async def read_capped_body(request: Request, limit: int) -> bytes:
-    """The request body, refused with 413 as soon as it passes `limit` bytes."""
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > limit):
-        raise TooLarge("request body is too large")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise TooLarge("request body is too large")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 async def signed_form(request: Request) -> dict[str, str]:
     """The form fields of a request Twilio signed (X-Twilio-Signature, checked with the
     SDK's RequestValidator against PUBLIC_BASE_URL + path); 403 for anything else."""
     settings = request.app.state.settings
-    body = await read_capped_body(request, channel_settings().max_body_bytes)
+    body = await read_capped(request.stream(), limit=channel_settings().max_body_bytes,
+                             declared=request.headers.get("content-length"))
     try:
         form = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True,
                               strict_parsing=False, max_num_fields=200))

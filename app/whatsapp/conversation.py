@@ -128,12 +128,17 @@ async def on_menu(ctx: Context) -> str:
     return ctx.t("ask_description")
 
 
+async def back_to_menu(ctx: Context, key: str) -> str:
+    """Drop the draft and show the menu after the reply `key`."""
+    await clear_draft(ctx)
+    ctx.go("menu")
+    return ctx.t(key) + "\n\n" + menu(ctx)
+
+
 async def on_sensitive_consent(ctx: Context) -> str:
     answer = word(ctx.msg.body)
     if answer in NO:
-        await clear_draft(ctx)
-        ctx.go("menu")
-        return ctx.t("sensitive_declined") + "\n\n" + menu(ctx)
+        return await back_to_menu(ctx, "sensitive_declined")
     if answer not in YES:
         return ctx.t("not_understood") + "\n\n" + ctx.t(
             "sensitive_consent", municipality=ctx.municipality["name"],
@@ -215,9 +220,7 @@ async def confirmation(ctx: Context) -> str:
 async def on_confirm(ctx: Context) -> str:
     answer = word(ctx.msg.body)
     if answer in NO:
-        await clear_draft(ctx)
-        ctx.go("menu")
-        return ctx.t("restarted") + "\n\n" + menu(ctx)
+        return await back_to_menu(ctx, "restarted")
     if answer not in YES:
         return ctx.t("not_understood") + "\n\n" + await confirmation(ctx)
     sensitive = is_sensitive(ctx)
