@@ -40,6 +40,15 @@ class FieldCipher:
         except (InvalidToken, ValueError) as exc:
             raise DecryptionError("value cannot be decrypted with the configured keys") from exc
 
+    def try_decrypt(self, ciphertext: str | None) -> str | None:
+        """The plaintext, or None for a missing or unreadable value (shown as such, not a 500)."""
+        if not ciphertext:
+            return None
+        try:
+            return self.decrypt(ciphertext)
+        except DecryptionError:
+            return None
+
     def can_decrypt(self, ciphertext: str) -> bool:
         """Whether any of this cipher's keys opens the value."""
         try:

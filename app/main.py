@@ -10,14 +10,18 @@ from fastapi import APIRouter, FastAPI
 
 from app import errors
 from app.auth import TokenVerifier
+from app.casework.router import router as casework_router
 from app.config import Settings, get_settings
 from app.dashboard.router import router as dashboard_router
 from app.db import open_pool
 from app.health.router import router as health_router
 from app.identity.router import router as identity_router
 from app.media.router import router as media_router
+from app.notes.router import router as notes_router
 from app.notify.router import router as notify_router
 from app.realtime.router import router as realtime_router
+from app.setup.router import router as setup_router
+from app.stats.router import router as stats_router
 from app.storage import gateway as storage_gateway
 from app.storage import service as storage_service
 from app.tickets.router import router as tickets_router
@@ -30,7 +34,8 @@ log = logging.getLogger("salga")
 def routers(settings: Settings) -> list[APIRouter]:
     """Every router the app serves; local-mode gateways only without SUPABASE_URL."""
     found = [health_router, identity_router, tickets_router, dashboard_router, media_router,
-             verification_router, whatsapp_router, notify_router]
+             verification_router, whatsapp_router, notify_router, setup_router,
+             notes_router, casework_router, stats_router]
     if settings.local_mode:
         found.append(realtime_router)
         found.append(storage_gateway.router)

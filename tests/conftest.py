@@ -83,3 +83,13 @@ async def tenant(database_url: str, settings: Settings) -> Tenant:
 async def other_tenant(database_url: str, settings: Settings) -> Tenant:
     """A second municipality, for proving nothing crosses between them."""
     return await create_tenant(database_url, settings.supabase_jwt_secret)
+
+
+@pytest.fixture
+async def owner(database_url: str) -> AsyncIterator[AsyncConnection[Any]]:
+    """An autocommit owner connection, to look behind the API."""
+    conn = await AsyncConnection.connect(database_url, row_factory=dict_row, autocommit=True)
+    try:
+        yield conn
+    finally:
+        await conn.close()

@@ -21,6 +21,15 @@ async def media(conn: Conn, media_id: UUID) -> Row | None:
     return await cur.fetchone()
 
 
+async def ticket_media(conn: Conn, ticket_id: UUID) -> list[Row]:
+    """The ticket's files the caller may read (RLS), oldest first."""
+    cur = await conn.execute(
+        "select id, bucket, path, content_type, size_bytes, scan_status, source, created_at"
+        " from public.media_attachments where ticket_id = %s order by created_at, id",
+        (ticket_id,))
+    return await cur.fetchall()
+
+
 async def object_visible(conn: Conn, bucket: str, path: str) -> bool:
     cur = await conn.execute(
         "select 1 from storage.objects where bucket_id = %s and name = %s", (bucket, path))

@@ -15,7 +15,7 @@ from app.media.schemas import UploadRequest, UploadTicket
 from app.storage import mime
 from app.storage import repository as storage_repository
 from app.storage.service import SignedUpload, StorageService, object_path
-from app.vocab import Conn
+from app.vocab import Conn, Row
 
 URL_LIFETIME = 300
 
@@ -59,3 +59,20 @@ async def media_url(conn: Conn, storage: StorageService,
         await repository.log_access(conn, media_id)
     return await storage.signed_url(bucket=row["bucket"], path=row["path"],
                                     expires_in=URL_LIFETIME)
+
+
+async def ticket_media(conn: Conn, storage: StorageService, *, ticket_id: UUID) -> list[Row]:
+    """The ticket's files, each with a short-lived URL once its safety check has passed
+    (pending and quarantined files get none). Each protected file's URL is an access, logged."""
+    shown = []
+    for row in await repository.ticket_media(conn, ticket_id):
+        url = None
+        if row["scan_status"] == "clean":
+            if row["bucket"] == "gbv-evidence":
+                await repository.log_access(conn, row["id"])
+            url = await storage.signed_url(bucket=row["bucket"], path=row["path"],
+                                           expires_in=URL_LIFETIME)
+        shown.append({**{k: row[k] for k in ("id", "content_type", "size_bytes",
+                                              "scan_status", "source", "created_at")},
+                      "url": url})
+    return shown

@@ -7,6 +7,7 @@ from typing import Any
 
 from app.identity import service as identity
 from app.identity.demo import DEMO_CODE
+from app.setup import repository as setup
 from app.tickets import repository, service
 from app.vocab import Conn
 
@@ -53,7 +54,7 @@ async def seed(conn: Conn) -> list[str]:
                                       municipality_code=DEMO_CODE, full_name="Pieter Manager")
     lines = []
     for name, categories, area, is_default, is_saps, staff in TEAMS:
-        team_id = await repository.upsert_team(
+        team_id = await setup.upsert_team(
             conn, tenant_id=tenant_id, name=name, categories=categories, area=area,
             is_default=is_default, is_saps=is_saps, manager_id=None if is_saps else manager)
         for email in staff:
@@ -62,11 +63,11 @@ async def seed(conn: Conn) -> list[str]:
                 conn, email=email, role=role, municipality_code=DEMO_CODE,
                 full_name=None if email.split("@")[0] in ("worker", "saps") else
                 email.split("@")[0].replace(".", " ").title())
-            await repository.add_team_member(conn, team_id=team_id, user_id=user_id,
+            await setup.add_team_member(conn, team_id=team_id, user_id=user_id,
                                              tenant_id=tenant_id)
         lines.append(f"team {name} ({', '.join(categories)}): {len(staff)} staff")
     for category, (respond, resolve) in SLA_HOURS.items():
-        await repository.upsert_sla_policy(conn, tenant_id=tenant_id, category=category,
+        await setup.upsert_sla_policy(conn, tenant_id=tenant_id, category=category,
                                            response_hours=respond, resolution_hours=resolve)
     lines.append("SLA policies: " + ", ".join(f"{c} {r}h/{s}h"
                                               for c, (r, s) in SLA_HOURS.items()))

@@ -3,7 +3,7 @@ database (migration 0004); this module only asks for them."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
 from typing import Any
 from uuid import UUID
 
@@ -11,12 +11,13 @@ from app.vocab import Conn, Row
 
 SUMMARY_COLUMNS = """
   t.id, t.tracking_number, t.status, t.category, t.priority, t.assigned_team_id,
-  tm.name as assigned_team_name, public.sla_status(t) as sla_status,
+  tm.name as assigned_team_name, t.assigned_to, ap.full_name as assigned_to_name,
+  t.address, public.sla_status(t) as sla_status,
   t.sla_response_deadline, t.sla_resolution_deadline, t.created_at, t.updated_at, t.is_sensitive
 """
 
 DETAIL_COLUMNS = SUMMARY_COLUMNS + """,
-  t.description, t.encrypted_description, t.address, t.language, t.source, t.assigned_to,
+  t.description, t.encrypted_description, t.language, t.source,
   extensions.st_y(t.location::extensions.geometry) as latitude,
   extensions.st_x(t.location::extensions.geometry) as longitude,
   t.first_responded_at, t.resolved_at, t.closed_at, t.escalated_at, t.escalation_reason
@@ -65,22 +66,27 @@ async def report_receipt(conn: Conn, ticket_id: UUID) -> Row | None:
     return row["receipt"] if row else None
 
 
-async def list_tickets(
-    conn: Conn,
-    *,
-    tenant_id: UUID,
-    sensitive: bool | None,
-    filters: dict[str, Any],
-    after: tuple[datetime, UUID] | None,
-    limit: int,
-) -> list[Row]:
-    """Newest first; `sensitive` None = both kinds (RLS still decides)."""
+# Sort orders of the list: (ORDER BY, the keyset column expression, direction). No deadline
+# sorts last (a far date Python can still read, not 'infinity'); 0013 indexes the expression.
+NO_DEADLINE = "coalesce(t.sla_resolution_deadline, '9999-12-31 00:00:00+00'::timestamptz)"
+SORTS: dict[str, tuple[str, str, str]] = {
+    "newest": ("t.created_at desc, t.id desc", "t.created_at", "<"),
+    "oldest": ("t.created_at, t.id", "t.created_at", ">"),
+    "deadline": (f"{NO_DEADLINE}, t.id", NO_DEADLINE, ">"),
+    "updated": ("t.updated_at desc, t.id desc", "t.updated_at", "<"),
+}
+TRACKING_LIKE = re.compile(r"^[A-Za-z]{2,8}-[0-9]{4}(-[0-9]{1,6})?$")
+
+
+def ticket_filters(*, tenant_id: UUID, sensitive: bool | None,
+                   filters: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
+    """WHERE clauses and parameters for the list, the export and the counts."""
     where = ["t.tenant_id = %(tenant)s"]
-    params: dict[str, Any] = {"tenant": tenant_id, "limit": limit}
+    params: dict[str, Any] = {"tenant": tenant_id}
     if sensitive is not None:
         where.append("t.is_sensitive = %(sensitive)s")
         params["sensitive"] = sensitive
-    for column in ("status", "category", "assigned_team_id"):
+    for column in ("status", "category", "assigned_team_id", "assigned_to", "priority"):
         if filters.get(column) is not None:
             where.append(f"t.{column} = %({column})s")
             params[column] = filters[column]
@@ -93,16 +99,42 @@ async def list_tickets(
     if filters.get("created_to") is not None:
         where.append("t.created_at < %(created_to)s")
         params["created_to"] = filters["created_to"]
+    query = (filters.get("q") or "").strip()
+    if query and TRACKING_LIKE.match(query):
+        where.append("t.tracking_number like %(q_prefix)s")
+        params["q_prefix"] = query.upper().replace("%", "").replace("_", "") + "%"
+    elif query:
+        where.append("t.address ilike %(q_text)s")
+        params["q_text"] = "%" + re.sub(r"([%_\\])", r"\\\1", query) + "%"
+    return where, params
+
+
+async def list_tickets(
+    conn: Conn,
+    *,
+    tenant_id: UUID,
+    sensitive: bool | None,
+    filters: dict[str, Any],
+    sort: str,
+    after: tuple[Any, UUID] | None,
+    limit: int,
+) -> list[Row]:
+    """One page in `sort` order after the keyset `after`; `sensitive` None = both kinds
+    (RLS still decides)."""
+    order, key, op = SORTS[sort]
+    where, params = ticket_filters(tenant_id=tenant_id, sensitive=sensitive, filters=filters)
+    params["limit"] = limit
     if after is not None:
-        where.append("(t.created_at, t.id) < (%(after_at)s, %(after_id)s)")
-        params["after_at"], params["after_id"] = after
+        where.append(f"({key}, t.id) {op} (%(after_key)s, %(after_id)s)")
+        params["after_key"], params["after_id"] = after
     cur = await conn.execute(
         f"""
-        select {SUMMARY_COLUMNS}
+        select {SUMMARY_COLUMNS}, {key} as sort_key
           from public.tickets t
           left join public.teams tm on tm.id = t.assigned_team_id
+          left join public.profiles ap on ap.id = t.assigned_to
          where {" and ".join(where)}
-         order by t.created_at desc, t.id desc
+         order by {order}
          limit %(limit)s
         """,
         params,
@@ -119,6 +151,7 @@ async def _one_ticket(
         select {columns}
           from public.tickets t
           left join public.teams tm on tm.id = t.assigned_team_id
+          left join public.profiles ap on ap.id = t.assigned_to
          where t.id = %(id)s and t.tenant_id = %(tenant)s
            and (%(sensitive)s::boolean is null or t.is_sensitive = %(sensitive)s::boolean)
         """,
@@ -156,6 +189,12 @@ async def assignments(conn: Conn, ticket_id: UUID) -> list[Row]:
     return await cur.fetchall()
 
 
+async def set_priority(conn: Conn, *, ticket_id: UUID, priority: str) -> int:
+    cur = await conn.execute(
+        "update public.tickets set priority = %s where id = %s", (priority, ticket_id))
+    return cur.rowcount
+
+
 async def set_status(
     conn: Conn, *, ticket_id: UUID, status: str, reason: str | None
 ) -> None:
@@ -188,64 +227,6 @@ async def escalate_overdue(conn: Conn) -> int:
     cur = await conn.execute("select private.escalate_overdue() as escalated")
     row = await cur.fetchone()
     return int(row["escalated"]) if row else 0
-
-
-# --- Setup (demo seeding, bench): as the owner ---------------------------------
-
-async def upsert_team(
-    conn: Conn,
-    *,
-    tenant_id: UUID,
-    name: str,
-    categories: list[str],
-    area: tuple[float, float, float, float] | None,
-    is_default: bool,
-    is_saps: bool,
-    manager_id: UUID | None,
-) -> UUID:
-    """A team by (municipality, name); `area` is a lon/lat box (xmin, ymin, xmax, ymax)."""
-    cur = await conn.execute(
-        """
-        insert into public.teams (tenant_id, name, categories, is_default, is_saps, manager_id,
-                                  service_area)
-        values (%(tenant)s, %(name)s, %(categories)s, %(default)s, %(saps)s, %(manager)s,
-                case when %(has_area)s then extensions.st_multi(extensions.st_makeenvelope(
-                  %(x1)s, %(y1)s, %(x2)s, %(y2)s, 4326))::extensions.geography end)
-        on conflict (tenant_id, name) do update
-           set categories = excluded.categories, is_default = excluded.is_default,
-               is_saps = excluded.is_saps, manager_id = excluded.manager_id,
-               service_area = excluded.service_area, is_active = true
-        returning id
-        """,
-        {"tenant": tenant_id, "name": name, "categories": categories, "default": is_default,
-         "saps": is_saps, "manager": manager_id, "has_area": area is not None,
-         **dict(zip(("x1", "y1", "x2", "y2"), area or (None,) * 4, strict=True))},
-    )
-    row = await cur.fetchone()
-    assert row is not None
-    return UUID(str(row["id"]))
-
-
-async def add_team_member(
-    conn: Conn, *, team_id: UUID, user_id: UUID, tenant_id: UUID
-) -> None:
-    await conn.execute(
-        "insert into public.team_members (team_id, user_id, tenant_id) values (%s, %s, %s)"
-        " on conflict do nothing", (team_id, user_id, tenant_id))
-
-
-async def upsert_sla_policy(
-    conn: Conn, *, tenant_id: UUID, category: str, response_hours: float,
-    resolution_hours: float,
-) -> None:
-    await conn.execute(
-        """
-        insert into public.sla_policies (tenant_id, category, response_hours, resolution_hours)
-        values (%s, %s, %s, %s)
-        on conflict (tenant_id, category) do update
-           set response_hours = excluded.response_hours,
-               resolution_hours = excluded.resolution_hours, is_active = true
-        """, (tenant_id, category, response_hours, resolution_hours))
 
 
 async def tickets_of_reporter(conn: Conn, reporter_id: UUID) -> list[Row]:

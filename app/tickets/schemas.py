@@ -8,10 +8,11 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Category = Literal["water", "electricity", "roads", "waste", "sanitation", "gbv", "other"]
-Status = Literal["open", "in_progress", "escalated", "resolved", "closed"]
-SlaStatus = Literal["on_track", "warning", "breached_response", "breached_resolution"]
-Language = Literal["en", "zu", "af"]
+from app.notes.schemas import Note
+from app.vocab import Category, Language, SlaStatus, Status
+
+Priority = Literal["low", "normal", "high", "urgent"]
+Sort = Literal["newest", "oldest", "deadline", "updated"]
 
 
 class ErrorOut(BaseModel):
@@ -60,9 +61,12 @@ class TicketSummary(BaseModel):
     tracking_number: str
     status: Status
     category: Category
-    priority: str
+    priority: Priority
     assigned_team_id: UUID | None
     assigned_team_name: str | None
+    assigned_to: UUID | None
+    assigned_to_name: str | None
+    address: str | None
     sla_status: SlaStatus
     sla_response_deadline: datetime | None
     sla_resolution_deadline: datetime | None
@@ -87,15 +91,24 @@ class Assignment(BaseModel):
     created_at: datetime
 
 
+class MediaItem(BaseModel):
+    id: UUID
+    content_type: str | None
+    size_bytes: int | None
+    scan_status: str
+    source: str | None
+    created_at: datetime
+    url: str | None = Field(description="Short-lived download URL once the file passed its "
+                                        "safety check; null before and if it failed")
+
+
 class TicketDetail(TicketSummary):
     description: str | None = Field(
         description="The report's text; for sensitive reports decrypted for SAPS and admins only")
-    address: str | None
     latitude: float | None
     longitude: float | None
     language: str
     source: str
-    assigned_to: UUID | None
     first_responded_at: datetime | None
     resolved_at: datetime | None
     closed_at: datetime | None
@@ -103,6 +116,14 @@ class TicketDetail(TicketSummary):
     escalation_reason: str | None
     assignments: list[Assignment] | None = Field(
         default=None, description="Assignment history (staff only)")
+    media: list[MediaItem] = Field(default_factory=list)
+    notes: list[Note] | None = Field(default=None, description="Internal notes (staff only)")
+
+
+class PriorityChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    priority: Priority
 
 
 class StatusChange(BaseModel):

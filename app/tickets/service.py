@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import uuid
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -14,6 +16,9 @@ from uuid import UUID
 from app.auth import Caller
 from app.crypto import FieldCipher, default_cipher
 from app.errors import Forbidden, Invalid, NotFound
+from app.media import service as media
+from app.notes import service as notes
+from app.storage.service import StorageService
 from app.tickets import repository
 from app.vocab import SENSITIVE_CATEGORY, Conn, Row
 
@@ -53,18 +58,23 @@ async def file_report(
     return dict(receipt)
 
 
-def encode_cursor(created_at: datetime, ticket_id: UUID) -> str:
-    raw = f"{created_at.isoformat()}|{ticket_id}".encode()
+def encode_cursor(sort: str, key: datetime, ticket_id: UUID) -> str:
+    raw = json.dumps([sort, key.isoformat(), str(ticket_id)]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
+def decode_cursor(cursor: str, sort: str) -> tuple[datetime, UUID]:
+    """The keyset a cursor holds; 422 for one this API did not give out for this sort."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        at, _, ticket_id = raw.partition("|")
-        return datetime.fromisoformat(at), UUID(ticket_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        given_sort, at, ticket_id = json.loads(raw)
+        key = datetime.fromisoformat(at)
+        parsed = UUID(ticket_id)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
         raise Invalid("cursor is not one this API gave out") from exc
+    if given_sort != sort:
+        raise Invalid("cursor belongs to another sort order")
+    return key, parsed
 
 
 async def list_tickets(
@@ -72,20 +82,47 @@ async def list_tickets(
     *,
     caller: Caller,
     filters: dict[str, Any],
+    sort: str = "newest",
     cursor: str | None,
     limit: int,
 ) -> dict[str, Any]:
-    after = decode_cursor(cursor) if cursor else None
+    """One page of the caller's tickets, through everything by keyset (no cap)."""
+    after = decode_cursor(cursor, sort) if cursor else None
     rows = await repository.list_tickets(
         conn, tenant_id=caller.municipality(), sensitive=caller.sensitivity_filter,
-        filters=filters, after=after, limit=limit + 1,
+        filters=filters, sort=sort, after=after, limit=limit + 1,
     )
     page, more = rows[:limit], len(rows) > limit
     last = page[-1] if page else None
     return {
         "items": page,
-        "next_cursor": encode_cursor(last["created_at"], last["id"]) if more and last else None,
+        "next_cursor": encode_cursor(sort, last["sort_key"], last["id"]) if more and last
+        else None,
     }
+
+
+async def export_rows(
+    conn: Conn, *, caller: Caller, filters: dict[str, Any], sort: str, page_size: int = 1000,
+) -> AsyncIterator[list[Row]]:
+    """Every ticket the filter matches, a page at a time (for the CSV export)."""
+    after: tuple[Any, UUID] | None = None
+    while True:
+        rows = await repository.list_tickets(
+            conn, tenant_id=caller.municipality(), sensitive=caller.sensitivity_filter,
+            filters=filters, sort=sort, after=after, limit=page_size)
+        if rows:
+            yield rows
+        if len(rows) < page_size:
+            return
+        after = (rows[-1]["sort_key"], rows[-1]["id"])
+
+
+async def set_priority(conn: Conn, *, caller: Caller, ticket_id: UUID, priority: str) -> Row:
+    await _summary(conn, caller, ticket_id)
+    if not caller.may_assign:
+        raise Forbidden("only a manager, a liaison or an admin sets a ticket's priority")
+    await repository.set_priority(conn, ticket_id=ticket_id, priority=priority)
+    return await _summary(conn, caller, ticket_id)
 
 
 async def get_ticket(
@@ -93,9 +130,11 @@ async def get_ticket(
     *,
     caller: Caller,
     ticket_id: UUID,
+    storage: StorageService | None = None,
     cipher: FieldCipher | None = None,
 ) -> dict[str, Any]:
-    """Detail with SLA status; history for staff; decrypted text for saps/admin, audited."""
+    """Detail with SLA status, files (with short-lived URLs once checked), and for staff the
+    assignments and internal notes; decrypted text for saps/admin, each read recorded."""
     row = await repository.get_ticket(
         conn, ticket_id=ticket_id, tenant_id=caller.municipality(),
         sensitive=caller.sensitivity_filter)
@@ -108,8 +147,12 @@ async def get_ticket(
         if caller.sees_sensitive and encrypted:
             ticket["description"] = (cipher or default_cipher()).decrypt(encrypted)
             await repository.record_decrypted_read(conn, ticket_id)
+    if storage is not None:
+        ticket["media"] = await media.ticket_media(conn, storage, ticket_id=ticket_id)
     if caller.is_staff:
         ticket["assignments"] = await repository.assignments(conn, ticket_id)
+        ticket["notes"] = await notes.list_notes(conn, caller=caller, ticket_id=ticket_id,
+                                                 cipher=cipher)
     return ticket
 
 

@@ -39,7 +39,7 @@ EXPECTED: dict[str, tuple[frozenset[str], ...]] = {
     "profiles:own":               (EVERYONE,      NOBODY,        EVERYONE,      NOBODY),
     "profiles:resident":          (who(M, A),     NOBODY,        who(A),        NOBODY),
     "profiles:survivor":          (who(M, S, A),  NOBODY,        who(A),        NOBODY),
-    "profiles:staff":             (who(M, S, A),  NOBODY,        who(A),        NOBODY),
+    "profiles:staff":             (STAFF,         NOBODY,        who(A),        NOBODY),
     "teams:ordinary":             (STAFF,         who(M, A),     who(M, A),     who(M, A)),
     "teams:saps":                 (STAFF,         who(A),        who(A),        who(A)),
     "team_members:ordinary":      (STAFF,         who(M, A),     who(M, A),     who(M, A)),
@@ -56,6 +56,11 @@ EXPECTED: dict[str, tuple[frozenset[str], ...]] = {
     "consent_records:own":        (EVERYONE,      EVERYONE,      EVERYONE,      NOBODY),
     "consent_records:resident":   (who(A),        NOBODY,        NOBODY,        NOBODY),
     "notification_outbox:ticket": (who(A),        NOBODY,        NOBODY,        NOBODY),
+    # Internal notes (0013): staff who can see the ticket; append-only; never the citizen.
+    "ticket_notes:ordinary":      (who(F, M, A),  who(F, M, A),  NOBODY,        NOBODY),
+    "ticket_notes:sensitive":     (who(S, A),     who(S, A),     NOBODY,        NOBODY),
+    # Protected casework (0013): opened by the database when a protected report is filed.
+    "protected_casework:ticket":  (who(S, A),     NOBODY,        who(S, A),     NOBODY),
     "audit_log:ordinary":         (who(M, A),     NOBODY,        NOBODY,        NOBODY),
     "audit_log:sensitive":        (who(S, A),     NOBODY,        NOBODY,        NOBODY),
     "audit_log:consent":          (who(A),        NOBODY,        NOBODY,        NOBODY),
@@ -127,12 +132,25 @@ _MEDIA = ("insert into public.media_attachments (tenant_id, ticket_id, user_id, 
 _CONSENT = ("insert into public.consent_records (tenant_id, user_id, purpose, purpose_description,"
             " consented, consent_version, privacy_policy_version)"
             " values (%s, %s, 'marketing', 'News', false, '1', '1')")
+_NOTE = "insert into public.ticket_notes (ticket_id, body, encrypted_body) values (%s, %s, %s)"
 _TEAM = "insert into public.teams (tenant_id, name, categories, is_saps) values (%s, %s, %s, %s)"
 
 
 def _own_consent(w: World, me: UUID) -> Any:
     return next(w[k] for k, v in w.ids.items() if k.startswith("consent:")
                 and w.tenant.users[k.split(":", 1)[1]] == me)
+
+
+def casework() -> Target:
+    t, where = "public.protected_casework", "ticket_id = %s"
+    return Target(
+        select=lambda w, me: (f"select 1 from {t} where {where}", (w["ticket_sensitive"],)),
+        insert=lambda w, me: (f"insert into {t} (ticket_id, tenant_id, channel)"
+                              " values (%s, %s, 'web')", (w["ticket_own"], w.tenant.id)),
+        update=lambda w, me: (f"update {t} set cas_number = 'CAS 1/11/2026' where {where}",
+                              (w["ticket_sensitive"],)),
+        delete=lambda w, me: (f"delete from {t} where {where}", (w["ticket_sensitive"],)),
+    )
 
 
 TARGETS: dict[str, Target] = {
@@ -194,6 +212,13 @@ TARGETS: dict[str, Target] = {
     "consent_records:resident": target(
         "public.consent_records", "consent_resident", "withdrawn_at = now()",
         lambda w, me: (_CONSENT, (w.tenant.id, w["resident"]))),
+    "ticket_notes:ordinary": target(
+        "public.ticket_notes", "note", "body = 'changed'",
+        lambda w, me: (_NOTE, (w["ticket_own"], "On site", None))),
+    "ticket_notes:sensitive": target(
+        "public.ticket_notes", "note_sensitive", "encrypted_body = encrypted_body",
+        lambda w, me: (_NOTE, (w["ticket_sensitive"], None, CIPHERTEXT))),
+    "protected_casework:ticket": casework(),
     "notification_outbox:ticket": target(
         "public.notification_outbox", "outbox", "status = 'cancelled'",
         lambda w, me: ("insert into public.notification_outbox (tenant_id, recipient,"

@@ -105,7 +105,8 @@ async def test_sensitive_entries_are_marked_and_hidden_from_managers(
     w = await build_world(db, tenant)
     for table, key in (("tickets", "ticket_sensitive"),
                        ("ticket_assignments", "assignment_sensitive"),
-                       ("media_attachments", "media_sensitive")):
+                       ("media_attachments", "media_sensitive"),
+                       ("protected_casework", "ticket_sensitive")):
         (entry,) = await entries(db, table, w[key])
         assert entry["is_sensitive"] is True, table
     sensitive_ids = [str(w[k]) for k in ("ticket_sensitive", "assignment_sensitive",
@@ -117,8 +118,10 @@ async def test_sensitive_entries_are_marked_and_hidden_from_managers(
             db, "select count(*) as n from public.audit_log where record_id = any(%s)"
             " or new_values ->> 'ticket_id' = %s", (sensitive_ids, sensitive_ids[0]))
         visible[role] = rows[0]["n"]
+    # the ticket, its assignment, its file, its casework (keyed by the ticket's id) and
+    # the world's internal note on it
     assert visible == {"citizen": 0, "field_worker": 0, "manager": 0,
-                       "saps_liaison": 3, "admin": 3}
+                       "saps_liaison": 5, "admin": 5}
 
 
 ROLE_CLAIMS = ["owner", "service_role", "anon", *ROLES]

@@ -109,6 +109,11 @@ async def build_world(conn: AsyncConnection[Any], tenant: Tenant) -> World:
         " template_key) values (%s, %s, '+27820000001', 'ticket_received') returning id",
         (t, w["ticket_own"]))
 
+    note = ("insert into public.ticket_notes (ticket_id, body, encrypted_body)"
+            " values (%s, %s, %s) returning id")
+    w.ids["note"] = await _one(conn, note, (w["ticket_own"], "Crew sent", None))
+    w.ids["note_sensitive"] = await _one(conn, note, (w["ticket_sensitive"], None, CIPHERTEXT))
+
     audit = ("select id from public.audit_log where table_name = %s and record_id = %s"
              " and operation = 'INSERT'")
     w.ids["audit"] = await _one(conn, audit, ("tickets", str(w["ticket_own"])))

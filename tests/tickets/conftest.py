@@ -4,7 +4,6 @@ behind the API (outbox, realtime.messages, clocks)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -90,16 +89,6 @@ async def build_city(url: str, secret: str, *, with_saps: bool = True) -> City:
 async def city(database_url: str, settings: Settings) -> City:
     """A municipality with teams, areas, a SAPS team and staff (shared; make your own tickets)."""
     return await build_city(database_url, settings.supabase_jwt_secret)
-
-
-@pytest.fixture
-async def owner(database_url: str) -> AsyncIterator[AsyncConnection[Any]]:
-    """An autocommit owner connection, to look behind the API."""
-    conn = await AsyncConnection.connect(database_url, row_factory=dict_row, autocommit=True)
-    try:
-        yield conn
-    finally:
-        await conn.close()
 
 
 async def file(api: httpx.AsyncClient, city: City, *, category: str = "water",

@@ -1,0 +1,1 @@
+"""SAPS casework on protected reports: acknowledgement, CAS number, referral, safe contact."""

@@ -1,0 +1,1 @@
+"""Setting up a municipality without SQL: teams, members, service areas, SLA policies."""

@@ -1,0 +1,1 @@
+"""Ticket statistics for the dashboard, computed in the database as the caller sees tickets."""
