@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import psycopg
@@ -20,6 +22,7 @@ from psycopg.rows import dict_row
 from app import dbadmin, localdev
 from app.config import ConfigError, get_settings
 from app.demo import seed_all
+from app.errors import DomainError
 from app.identity import service as identity
 from app.tickets import service as tickets
 
@@ -31,7 +34,7 @@ user_cli = typer.Typer(no_args_is_help=True, help="Users and their roles.")
 cli.add_typer(municipality_cli, name="municipality")
 cli.add_typer(user_cli, name="user")
 
-USER_ERRORS = (identity.IdentityError, ConfigError, psycopg.Error, ValueError, OSError)
+USER_ERRORS = (DomainError, ConfigError, psycopg.Error, ValueError, OSError)
 
 
 def fail(message: str) -> None:
@@ -117,6 +120,31 @@ def user_add(
         conn, email=email, role=role, municipality_code=municipality, phone=phone,
         full_name=name, language=language)))
     typer.echo(str(user_id))
+
+
+places_cli = typer.Typer(no_args_is_help=True, help="Place names for typed addresses.")
+cli.add_typer(places_cli, name="places")
+
+
+@places_cli.command("import")
+def places_import(
+    municipality: Annotated[str, typer.Option(help="Municipality code")],
+    path: Annotated[Path, typer.Argument(help=".geojson (FeatureCollection) or .csv "
+                                              "(name,kind,latitude,longitude)")],
+) -> None:
+    """Add or replace a municipality's places (all or nothing)."""
+    from app.places import service as places
+
+    text = path.read_text(encoding="utf-8")
+    features = (places.features_from_csv(text) if path.suffix.lower() == ".csv"
+                else json.loads(text).get("features", []))
+
+    async def work(conn: AsyncConnection[Any]) -> int:
+        found = await identity.municipality(conn, code=municipality)
+        return await places.import_places(conn, tenant_id=found["id"], features=features)
+
+    count = run(with_owner_connection(work))
+    typer.echo(f"imported {count} place{'s' if count != 1 else ''}")
 
 
 @cli.command("token")

@@ -54,6 +54,14 @@ async def add_municipality(
     )
 
 
+async def municipality(conn: AsyncConnection[Any], *, code: str) -> dict[str, Any]:
+    """The municipality with this code, or an IdentityError saying there is none."""
+    found = await repository.municipality_by_code(conn, code.strip().upper())
+    if found is None:
+        raise IdentityError(f"no municipality with code {code!r}")
+    return found
+
+
 async def add_user(
     conn: AsyncConnection[Any],
     *,

@@ -61,6 +61,8 @@ EXPECTED: dict[str, tuple[frozenset[str], ...]] = {
     "ticket_notes:sensitive":     (who(S, A),     who(S, A),     NOBODY,        NOBODY),
     # Protected casework (0013): opened by the database when a protected report is filed.
     "protected_casework:ticket":  (who(S, A),     NOBODY,        who(S, A),     NOBODY),
+    # Places (0014): staff read; managers and admins manage.
+    "places:town":                (STAFF,         who(M, A),     who(M, A),     who(M, A)),
     "audit_log:ordinary":         (who(M, A),     NOBODY,        NOBODY,        NOBODY),
     "audit_log:sensitive":        (who(S, A),     NOBODY,        NOBODY,        NOBODY),
     "audit_log:consent":          (who(A),        NOBODY,        NOBODY,        NOBODY),
@@ -219,6 +221,11 @@ TARGETS: dict[str, Target] = {
         "public.ticket_notes", "note_sensitive", "encrypted_body = encrypted_body",
         lambda w, me: (_NOTE, (w["ticket_sensitive"], None, CIPHERTEXT))),
     "protected_casework:ticket": casework(),
+    "places:town": target(
+        "public.places", "place", "name = name || ' x'",
+        lambda w, me: ("insert into public.places (tenant_id, name, geom) values (%s, 'New"
+                       " Town', extensions.st_geogfromtext('POINT(18.9 -33.9)'))",
+                       (w.tenant.id,))),
     "notification_outbox:ticket": target(
         "public.notification_outbox", "outbox", "status = 'cancelled'",
         lambda w, me: ("insert into public.notification_outbox (tenant_id, recipient,"

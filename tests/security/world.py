@@ -109,6 +109,9 @@ async def build_world(conn: AsyncConnection[Any], tenant: Tenant) -> World:
         " template_key) values (%s, %s, '+27820000001', 'ticket_received') returning id",
         (t, w["ticket_own"]))
 
+    w.ids["place"] = await _one(
+        conn, "insert into public.places (tenant_id, name, geom) values (%s, 'Old Town',"
+        " extensions.st_geogfromtext('POINT(18.8 -33.9)')) returning id", (t,))
     note = ("insert into public.ticket_notes (ticket_id, body, encrypted_body)"
             " values (%s, %s, %s) returning id")
     w.ids["note"] = await _one(conn, note, (w["ticket_own"], "Crew sent", None))
