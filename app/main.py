@@ -22,6 +22,7 @@ from app.notify.router import router as notify_router
 from app.places.router import router as places_router
 from app.realtime.router import router as realtime_router
 from app.setup.router import router as setup_router
+from app.staff.router import router as staff_router
 from app.stats.router import router as stats_router
 from app.storage import gateway as storage_gateway
 from app.storage import service as storage_service
@@ -36,7 +37,7 @@ def routers(settings: Settings) -> list[APIRouter]:
     """Every router the app serves; local-mode gateways only without SUPABASE_URL."""
     found = [health_router, identity_router, tickets_router, dashboard_router, media_router,
              verification_router, whatsapp_router, notify_router, setup_router,
-             notes_router, casework_router, stats_router, places_router]
+             notes_router, casework_router, stats_router, places_router, staff_router]
     if settings.local_mode:
         found.append(realtime_router)
         found.append(storage_gateway.router)

@@ -1,0 +1,39 @@
+"""SQL for staff (as the caller: managers and admins read; only admins change, and the
+database's profile guard refuses roles above one's own and changes to oneself)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from app.vocab import Conn, Row
+
+COLUMNS = """
+  p.id, p.full_name, p.role, p.is_active, p.phone, p.preferred_language, p.created_at,
+  coalesce((select array_agg(t.name order by t.name) from public.team_members m
+              join public.teams t on t.id = m.team_id where m.user_id = p.id), '{}') as teams
+"""
+CHANGEABLE = frozenset({"role", "is_active"})
+
+
+async def staff(conn: Conn, *, tenant_id: UUID, include_inactive: bool) -> list[Row]:
+    cur = await conn.execute(
+        f"select {COLUMNS} from public.profiles p where p.tenant_id = %s and p.role <> 'citizen'"
+        " and p.deleted_at is null and (%s or p.is_active) order by p.full_name nulls last, p.id",
+        (tenant_id, include_inactive))
+    return await cur.fetchall()
+
+
+async def one(conn: Conn, *, user_id: UUID, tenant_id: UUID) -> Row | None:
+    cur = await conn.execute(
+        f"select {COLUMNS} from public.profiles p where p.id = %s and p.tenant_id = %s"
+        " and p.deleted_at is null", (user_id, tenant_id))
+    return await cur.fetchone()
+
+
+async def update(conn: Conn, *, user_id: UUID, fields: dict[str, Any]) -> int:
+    assert fields and set(fields) <= CHANGEABLE
+    assignments = ", ".join(f"{name} = %({name})s" for name in fields)
+    cur = await conn.execute(f"update public.profiles set {assignments} where id = %(id)s",
+                             {**fields, "id": user_id})
+    return cur.rowcount
