@@ -151,7 +151,7 @@ class LocalStore:
     async def upload_signed(self, token: str, *, bucket: str, path: str, data: bytes,
                             content_type: str, cache_control: str = "no-cache") -> dict[str, Any]:
         """The token is the authorization: the write runs as the server, owned by its signer."""
-        claims = tokens.verify(self.secret, token, bucket=bucket, path=path)
+        claims = tokens.verify(self.secret, token, kind=tokens.UPLOAD, bucket=bucket, path=path)
         return await self.upload(SERVICE_CLAIMS, bucket=bucket, path=path, data=data,
                                  content_type=content_type, upsert=bool(claims.get("upsert")),
                                  cache_control=cache_control, owner=claims.get("owner"))
@@ -194,7 +194,7 @@ class LocalStore:
 
     async def download_signed(self, token: str, *, bucket: str,
                               path: str) -> tuple[dict[str, Any], bytes]:
-        tokens.verify(self.secret, token, bucket=bucket, path=path)
+        tokens.verify(self.secret, token, kind=tokens.DOWNLOAD, bucket=bucket, path=path)
         return await self.download(SERVICE_CLAIMS, bucket=bucket, path=path)
 
     async def list(self, claims: Mapping[str, Any], *, bucket: str, prefix: str, limit: int,

@@ -13,11 +13,12 @@ from uuid import UUID
 
 from psycopg import AsyncConnection
 
-from app.crypto import FieldCipher, default_cipher
+from app.crypto import DecryptionError, FieldCipher, default_cipher
 from app.tickets import repository
 
 STAFF_ROLES = ("field_worker", "manager", "admin", "saps_liaison")
 ASSIGNING_ROLES = ("manager", "admin", "saps_liaison")
+UNDECRYPTABLE = "[this text cannot be decrypted with the current keys]"
 
 
 class TicketError(Exception):
@@ -136,7 +137,10 @@ async def get_ticket(
     if ticket["is_sensitive"]:
         ticket["description"] = None
         if role in ("saps_liaison", "admin") and encrypted:
-            ticket["description"] = (cipher or default_cipher()).decrypt(encrypted)
+            try:
+                ticket["description"] = (cipher or default_cipher()).decrypt(encrypted)
+            except DecryptionError:
+                ticket["description"] = UNDECRYPTABLE
             await repository.record_decrypted_read(conn, ticket_id)
     if role in STAFF_ROLES:
         ticket["assignments"] = await repository.assignments(conn, ticket_id)

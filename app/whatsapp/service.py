@@ -34,7 +34,7 @@ COMMANDS = {
     "start": {"start", "qala", "begin"},
 }
 STATUS = re.compile(r"^\s*(status|isimo)\b\s*(.*)$", re.IGNORECASE | re.DOTALL)
-TRACKING = re.compile(r"\b([A-Za-z]{2,8}-\d{4}-\d{6})\b")
+TRACKING = re.compile(r"\b([A-Za-z]{2,8}-\d{4}-(?:\d{6}|[Pp][2-9A-HJ-NP-Za-hj-np-z]{6}))\b")
 
 
 class UnknownNumber(LookupError):

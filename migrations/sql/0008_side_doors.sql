@@ -377,13 +377,14 @@ returns boolean
 language sql stable security definer
 set search_path = ''
 as $$
-  select exists (
-    select 1 from public.media_attachments m
-     where m.bucket = p_bucket and m.path = p_path
-       and m.tenant_id = (select private.tenant_id())
-       and (m.scan_status = 'clean'
-            or (m.scan_status = 'pending' and p_owner_id = (select auth.uid())::text))
-  )
+  select coalesce(
+    (select m.scan_status = 'clean'
+            or (m.scan_status = 'pending' and p_owner_id = (select auth.uid())::text)
+       from public.media_attachments m
+      where m.bucket = p_bucket and m.path = p_path
+        and m.tenant_id = (select private.tenant_id())),
+    -- No record yet: the upload itself, read back by its uploader (RETURNING).
+    p_owner_id = (select auth.uid())::text)
 $$;
 revoke all on function private.may_serve_object(text, text, text) from public, anon;
 grant execute on function private.may_serve_object(text, text, text) to authenticated, service_role;
@@ -463,19 +464,10 @@ begin
   end loop;
 end
 $$;
--- Anonymous visitors use no table of ours at all (Storage and Realtime
--- included: every bucket is private, every channel too).
+-- Anonymous visitors use no table of ours at all. (Storage and Realtime
+-- keep their SELECT for anon: their servers ask as anon and the policies
+-- answer "nothing", as Supabase's own servers expect.)
 revoke all on all tables in schema public from anon;
-do $$
-begin
-  if to_regclass('storage.objects') is not null then
-    revoke all on storage.objects, storage.buckets from anon;
-  end if;
-  if to_regclass('realtime.messages') is not null then
-    revoke all on realtime.messages from anon;
-  end if;
-end
-$$;
 -- And the same for what later migrations create in public.
 alter default privileges in schema public
   revoke truncate, references, trigger on tables from anon, authenticated;

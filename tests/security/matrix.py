@@ -7,9 +7,10 @@ that is their counterpart in A, so the cell is a cross-tenant attempt).
 A cell lists who is ALLOWED; everyone else must be denied. Nobody outside A is
 ever allowed anything, so `other:*` and `anon` never appear here.
 
-Storage buckets and Realtime topics are rows too; they take effect once the
-migrations that create them (0005 buckets, 0007 topic policies) are present —
-until then the matrix expects those to deny everyone.
+Storage buckets and Realtime topics are rows too. Every table, view,
+sequence and function of ours that `anon` or `authenticated` can reach has its
+row here (tests/security/test_coverage.py fails otherwise): the policies in
+EXPECTED, the privileges in GRANTS, the functions in FUNCTIONS.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ EXPECTED: dict[str, tuple[frozenset[str], ...]] = {
     "municipalities:own":         (EVERYONE,      NOBODY,        NOBODY,        NOBODY),
     "profiles:own":               (EVERYONE,      NOBODY,        EVERYONE,      NOBODY),
     "profiles:resident":          (who(M, A),     NOBODY,        who(A),        NOBODY),
-    "profiles:survivor":          (who(M, S, A),  NOBODY,        who(A),        NOBODY),
+    # Someone whose only report is protected: not the managers' to see.
+    "profiles:survivor":          (who(S, A),     NOBODY,        who(A),        NOBODY),
     "profiles:staff":             (who(M, S, A),  NOBODY,        who(A),        NOBODY),
     "teams:ordinary":             (STAFF,         who(M, A),     who(M, A),     who(M, A)),
     "teams:saps":                 (STAFF,         who(A),        who(A),        who(A)),
@@ -46,16 +48,27 @@ EXPECTED: dict[str, tuple[frozenset[str], ...]] = {
     "team_members:saps":          (STAFF,         who(A),        who(A),        who(A)),
     "tickets:own":                (who(C, F, M, A), who(C),      who(F, M, A),  NOBODY),
     "tickets:others":             (who(M, A),     NOBODY,        who(M, A),     NOBODY),
-    "tickets:sensitive":          (who(S, A),     who(C),        who(S, A),     NOBODY),
-    "ticket_assignments:ordinary": (who(F, M, A), who(M, A),     who(M, A),     NOBODY),
-    "ticket_assignments:sensitive": (who(S, A),   who(S, A),     who(S, A),     NOBODY),
+    # Protected reports are filed through the service (it holds the key): users
+    # never write ciphertext.
+    "tickets:sensitive":          (who(S, A),     NOBODY,        who(S, A),     NOBODY),
+    # History is written by the database (routing, assign_ticket), never by hand.
+    "ticket_assignments:ordinary": (who(F, M, A), NOBODY,        NOBODY,        NOBODY),
+    "ticket_assignments:sensitive": (who(S, A),   NOBODY,        NOBODY,        NOBODY),
     "sla_policies:water":         (STAFF,         who(M, A),     who(M, A),     who(M, A)),
+    "sla_policies:gbv":           (STAFF,         who(S, A),     who(S, A),     who(S, A)),
     "media_attachments:evidence": (who(C, F, M, A), who(C, F, M, A), NOBODY,   NOBODY),
     "media_attachments:gbv":      (who(S, A),     who(S, A),     NOBODY,        NOBODY),
     "media_attachments:proof":    (who(M, A),     EVERYONE,      NOBODY,        NOBODY),
     "consent_records:own":        (EVERYONE,      EVERYONE,      EVERYONE,      NOBODY),
     "consent_records:resident":   (who(A),        NOBODY,        NOBODY,        NOBODY),
     "notification_outbox:ticket": (who(A),        NOBODY,        NOBODY,        NOBODY),
+    "media_access_log:gbv":       (who(A),        NOBODY,        NOBODY,        NOBODY),
+    # The WhatsApp channel's tables are the webhook's and workers' (service role).
+    "whatsapp_conversations:own": (NOBODY,        NOBODY,        NOBODY,        NOBODY),
+    "whatsapp_inbound_messages:own": (NOBODY,     NOBODY,        NOBODY,        NOBODY),
+    "whatsapp_media_jobs:own":    (NOBODY,        NOBODY,        NOBODY,        NOBODY),
+    "whatsapp_templates:any":     (NOBODY,        NOBODY,        NOBODY,        NOBODY),
+    "notification_delivery_events:any": (NOBODY,  NOBODY,        NOBODY,        NOBODY),
     "audit_log:ordinary":         (who(M, A),     NOBODY,        NOBODY,        NOBODY),
     "audit_log:sensitive":        (who(S, A),     NOBODY,        NOBODY,        NOBODY),
     "audit_log:consent":          (who(A),        NOBODY,        NOBODY,        NOBODY),
@@ -67,11 +80,16 @@ EXPECTED: dict[str, tuple[frozenset[str], ...]] = {
     # policies, which keep a user's own evidence folder private: nobody else deletes.)
     "storage:evidence/resident":     (NOBODY,        NOBODY,        NOBODY,       NOBODY),
     "storage:evidence/ticket":       (who(C, F, M, A), who(C, F, M, A), who(C),   who(C, A)),
+    # The same, before its post-upload check has passed: its uploader's alone.
+    "storage:evidence/unchecked":    (who(C),        who(C, F, M, A), who(C),     who(C)),
     "storage:documents/own-folder":  (EVERYONE,      EVERYONE,      EVERYONE,     EVERYONE),
     "storage:documents/resident":    (who(M, A),     NOBODY,        NOBODY,       NOBODY),
     "storage:gbv-evidence/ticket":   (who(S, A),     who(S, A),     who(S, A),    who(S, A)),
     # Realtime (0007): select = may receive on the topic, insert = may send.
-    "realtime:municipality":      (STAFF,         NOBODY,        NOBODY,        NOBODY),
+    # Each audience is the tickets read policy's: managers and admins read every
+    # ordinary ticket, field workers their teams', liaisons protected ones.
+    "realtime:municipality":      (who(M, A),     NOBODY,        NOBODY,        NOBODY),
+    "realtime:team":              (who(F),        NOBODY,        NOBODY,        NOBODY),
     "realtime:gbv":               (who(S, A),     NOBODY,        NOBODY,        NOBODY),
 }
 
@@ -119,7 +137,9 @@ def members(team_key: str, user_key: str) -> Target:
 
 
 _TICKET = ("insert into public.tickets (tenant_id, reporter_id, category, description,"
-           " encrypted_description, is_sensitive) values (%s, %s, %s, %s, %s, %s)")
+           " is_sensitive) values (%s, %s, %s, %s, %s)")
+_PROTECTED = ("insert into public.tickets (tenant_id, reporter_id, category,"
+              " encrypted_description, is_sensitive) values (%s, %s, %s, %s, %s)")
 _ASSIGN = ("insert into public.ticket_assignments (tenant_id, ticket_id, team_id, is_current)"
            " values (%s, %s, %s, false)")
 _MEDIA = ("insert into public.media_attachments (tenant_id, ticket_id, user_id, bucket, path,"
@@ -159,13 +179,13 @@ TARGETS: dict[str, Target] = {
     "team_members:saps": members("saps_team", "saps_liaison"),
     "tickets:own": target(
         "public.tickets", "ticket_own", "status = 'in_progress'",
-        lambda w, me: (_TICKET, (w.tenant.id, me, "water", "Leak", None, False))),
+        lambda w, me: (_TICKET, (w.tenant.id, me, "water", "Leak", False))),
     "tickets:others": target(
         "public.tickets", "ticket_others", "status = 'in_progress'",
-        lambda w, me: (_TICKET, (w.tenant.id, w["resident"], "water", "Leak", None, False))),
+        lambda w, me: (_TICKET, (w.tenant.id, w["resident"], "water", "Leak", False))),
     "tickets:sensitive": target(
         "public.tickets", "ticket_sensitive", "status = 'in_progress'",
-        lambda w, me: (_TICKET, (w.tenant.id, me, "gbv", None, CIPHERTEXT, True))),
+        lambda w, me: (_PROTECTED, (w.tenant.id, me, "gbv", CIPHERTEXT, True))),
     "ticket_assignments:ordinary": target(
         "public.ticket_assignments", "assignment", "is_current = false",
         lambda w, me: (_ASSIGN, (w.tenant.id, w["ticket_own"], w["team"]))),
@@ -176,6 +196,12 @@ TARGETS: dict[str, Target] = {
         "public.sla_policies", "sla", "response_hours = 2",
         lambda w, me: ("insert into public.sla_policies (tenant_id, category, response_hours,"
                        " resolution_hours) values (%s, 'roads', 8, 72)", (w.tenant.id,))),
+    "sla_policies:gbv": target(
+        "public.sla_policies", "sla_gbv", "resolution_hours = 9999",
+        lambda w, me: ("insert into public.sla_policies (tenant_id, category, response_hours,"
+                       " resolution_hours) values (%s, 'gbv', 2, 48)"
+                       " on conflict (tenant_id, category) do update set response_hours = 2",
+                       (w.tenant.id,))),
     "media_attachments:evidence": target(
         "public.media_attachments", "media", "is_processed = true",
         lambda w, me: (_MEDIA, (w.tenant.id, w["ticket_own"], me, "evidence",
@@ -198,6 +224,41 @@ TARGETS: dict[str, Target] = {
         "public.notification_outbox", "outbox", "status = 'cancelled'",
         lambda w, me: ("insert into public.notification_outbox (tenant_id, recipient,"
                        " template_key) values (%s, '+27820000002', 'x')", (w.tenant.id,))),
+    "media_access_log:gbv": target(
+        "public.media_access_log", "access_log", "user_id = user_id",
+        lambda w, me: ("insert into public.media_access_log (tenant_id, media_id, user_id)"
+                       " values (%s, %s, %s)", (w.tenant.id, w["media_sensitive"], me))),
+    "whatsapp_conversations:own": target(
+        "public.whatsapp_conversations", "conversation", "state = 'menu'",
+        lambda w, me: ("insert into public.whatsapp_conversations (tenant_id, phone)"
+                       " values (%s, '+27820000009')", (w.tenant.id,))),
+    "whatsapp_inbound_messages:own": Target(
+        select=lambda w, me: ("select 1 from public.whatsapp_inbound_messages"
+                              " where message_sid = %s", (w["inbound"],)),
+        insert=lambda w, me: ("insert into public.whatsapp_inbound_messages (message_sid,"
+                              " tenant_id) values ('SMmatrixforged0001', %s)", (w.tenant.id,)),
+        update=lambda w, me: ("update public.whatsapp_inbound_messages set reply = 'x'"
+                              " where message_sid = %s", (w["inbound"],)),
+        delete=lambda w, me: ("delete from public.whatsapp_inbound_messages"
+                              " where message_sid = %s", (w["inbound"],))),
+    "whatsapp_media_jobs:own": target(
+        "public.whatsapp_media_jobs", "media_job", "status = 'discard'",
+        lambda w, me: ("insert into public.whatsapp_media_jobs (tenant_id, message_sid,"
+                       " media_index, media_url) values (%s, 'SMmatrixforged0002', 0,"
+                       " 'https://example.org/x')", (w.tenant.id,))),
+    "whatsapp_templates:any": Target(
+        select=lambda w, me: ("select 1 from public.whatsapp_templates where template_key = %s",
+                              (w["template"],)),
+        insert=lambda w, me: ("insert into public.whatsapp_templates (template_key, language,"
+                              " content_sid) values ('forged', 'en', %s)", ("HX" + "0" * 32,)),
+        update=lambda w, me: ("update public.whatsapp_templates set variable_names = '{}'"
+                              " where template_key = %s", (w["template"],)),
+        delete=lambda w, me: ("delete from public.whatsapp_templates where template_key = %s",
+                              (w["template"],))),
+    "notification_delivery_events:any": target(
+        "public.notification_delivery_events", "delivery", "status = 'read'",
+        lambda w, me: ("insert into public.notification_delivery_events (message_sid, status)"
+                       " values ('SMmatrixforged0003', 'sent')", ())),
     **{f"audit_log:{name}": target(
         "public.audit_log", key, "actor_role = 'forged'",
         lambda w, me: ("insert into public.audit_log (tenant_id, actor_role, operation,"
@@ -208,22 +269,27 @@ TARGETS: dict[str, Target] = {
 }
 
 
-def storage_target(bucket: str, folder: Callable[[World, UUID], Any]) -> Target:
-    def name(w: World, me: UUID, leaf: str) -> str:
-        return f"{w.tenant.id}/{folder(w, me)}/{leaf}"
+def storage_target(bucket: str, folder: Callable[[World, UUID], Any], leaf: str) -> Target:
+    def name(w: World, me: UUID, file: str) -> str:
+        return f"{w.tenant.id}/{folder(w, me)}/{file}"
 
     where = "bucket_id = %s and name = %s"
     return Target(
         select=lambda w, me: (f"select 1 from storage.objects where {where}",
-                              (bucket, name(w, me, "existing.jpg"))),
+                              (bucket, name(w, me, leaf))),
         insert=lambda w, me: ("insert into storage.objects (bucket_id, name, owner_id, metadata)"
                               " values (%s, %s, %s, '{\"mimetype\": \"image/jpeg\"}')",
                               (bucket, name(w, me, "upload.jpg"), str(me))),
         update=lambda w, me: (f"update storage.objects set metadata = '{{}}' where {where}",
-                              (bucket, name(w, me, "existing.jpg"))),
+                              (bucket, name(w, me, leaf))),
         delete=lambda w, me: (f"delete from storage.objects where {where}",
-                              (bucket, name(w, me, "existing.jpg"))),
+                              (bucket, name(w, me, leaf))),
     )
+
+
+def storage_leaf(key: str) -> str:
+    """The existing file of a storage row; `unchecked` files never pass their check."""
+    return "unchecked.jpg" if key.endswith("/unchecked") else "existing.jpg"
 
 
 Pick = Callable[[World, UUID], Any]
@@ -235,6 +301,8 @@ STORAGE_TARGETS: dict[str, tuple[str, Pick, Pick]] = {
                                   lambda w, me: w["resident"]),
     "storage:evidence/ticket": ("evidence", lambda w, me: w["ticket_own"],
                                 lambda w, me: w.tenant.users["citizen"]),
+    "storage:evidence/unchecked": ("evidence", lambda w, me: w["ticket_own"],
+                                   lambda w, me: w.tenant.users["citizen"]),
     "storage:documents/own-folder": ("documents", lambda w, me: me, lambda w, me: me),
     "storage:documents/resident": ("documents", lambda w, me: w["resident"],
                                    lambda w, me: w["resident"]),
@@ -242,26 +310,32 @@ STORAGE_TARGETS: dict[str, tuple[str, Pick, Pick]] = {
                                     lambda w, me: w.tenant.users["saps_liaison"]),
 }
 for _key, (_bucket, _folder, _owner) in STORAGE_TARGETS.items():
-    TARGETS[_key] = storage_target(_bucket, _folder)
+    TARGETS[_key] = storage_target(_bucket, _folder, storage_leaf(_key))
 
 
-def realtime_target(prefix: str) -> Target:
-    def topic(w: World) -> str:
-        return f"{prefix}:{w.tenant.id}"
+# object -> the channel topic it stands for
+REALTIME_TOPICS: dict[str, Callable[[World], str]] = {
+    "realtime:municipality": lambda w: f"municipality:{w.tenant.id}",
+    "realtime:team": lambda w: f"team:{w['team']}",
+    "realtime:gbv": lambda w: f"gbv:{w.tenant.id}",
+}
 
+
+def realtime_target(key: str) -> Target:
+    topic = REALTIME_TOPICS[key]
     probe = "select 1 from realtime.messages where topic = %s and id = %s"
     return Target(
-        select=lambda w, me: (probe, (topic(w), w[f"probe:{prefix}"])),
+        select=lambda w, me: (probe, (topic(w), w[f"probe:{key}"])),
         insert=lambda w, me: ("insert into realtime.messages (topic, extension, payload, event,"
                               " private) values (%s, 'broadcast', '{}', 'x', true)", (topic(w),)),
         update=lambda w, me: ("update realtime.messages set payload = '{}' where topic = %s"
-                              " and id = %s", (topic(w), w[f"probe:{prefix}"])),
+                              " and id = %s", (topic(w), w[f"probe:{key}"])),
         delete=lambda w, me: ("delete from realtime.messages where topic = %s and id = %s",
-                              (topic(w), w[f"probe:{prefix}"])),
+                              (topic(w), w[f"probe:{key}"])),
     )
 
 
-TARGETS["realtime:municipality"] = realtime_target("municipality")
-TARGETS["realtime:gbv"] = realtime_target("gbv")
+for _key in REALTIME_TOPICS:
+    TARGETS[_key] = realtime_target(_key)
 
 assert set(TARGETS) == set(EXPECTED), set(TARGETS) ^ set(EXPECTED)

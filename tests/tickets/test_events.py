@@ -54,16 +54,21 @@ async def test_a_sensitive_ticket_enqueues_nothing(
                        ticket["id"]) == []
 
 
-async def test_ticket_events_go_to_the_municipality_topic(
+async def test_ticket_events_go_to_the_municipality_topic_and_the_team_topic(
     api: httpx.AsyncClient, city: City, owner: AsyncConnection[Any]
 ) -> None:
     ticket = await file(api, city, description="Water everywhere near number 7")
     await api.patch(f"/api/v1/tickets/{ticket['id']}/status", json={"status": "in_progress"},
                     headers=city.auth("manager"))
-    rows = await messages(owner, ticket["id"])
-    assert [r["payload"]["operation"] for r in rows] == ["INSERT", "UPDATE"]
+    every = await messages(owner, ticket["id"])
+    team_topic = f"team:{city.teams['Water North']}"
+    assert sorted((r["payload"]["operation"], r["topic"]) for r in every) == sorted(
+        (op, topic) for op in ("INSERT", "UPDATE")
+        for topic in (f"municipality:{city.tenant.id}", team_topic))
+    rows = [r for r in every if r["topic"] == f"municipality:{city.tenant.id}"]
+    assert [r["payload"] for r in rows] == [
+        r["payload"] for r in every if r["topic"] == team_topic]
     for row in rows:
-        assert row["topic"] == f"municipality:{city.tenant.id}"
         assert row["event"] == "ticket_changed" and row["private"] is True
         assert row["extension"] == "broadcast"
         assert set(row["payload"]) == PAYLOAD_KEYS
