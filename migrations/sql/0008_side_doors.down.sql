@@ -323,6 +323,30 @@ create policy "Managers and admins manage their municipality's SLA policies"
               and (select private.sees_all_non_sensitive()));
 
 -- 3. Who sees whom
+grant execute on function private.assign_tracking_number(), private.enforce_sensitive_routing(),
+  private.stamp_row(), private.keep_sensitive(), private.guard_profile_changes(),
+  private.guard_ticket_changes() to authenticated;
+create or replace function private.team_in_my_tenant(p_team_id uuid, p_saps boolean default null)
+returns boolean
+language sql stable security definer
+set search_path = ''
+as $$
+  select exists (
+    select 1 from public.teams t
+     where t.id = p_team_id
+       and t.tenant_id = (select private.tenant_id())
+       and (p_saps is null or t.is_saps = p_saps)
+  )
+$$;
+create or replace function private.profile_in_my_tenant(p_user_id uuid) returns boolean
+language sql stable security definer
+set search_path = ''
+as $$
+  select exists (
+    select 1 from public.profiles p
+     where p.id = p_user_id and p.tenant_id = (select private.tenant_id())
+  )
+$$;
 grant execute on function private.sla_policy_for(uuid, text) to authenticated;
 create or replace function private.log_media_access(p_media_id uuid) returns void
 language sql security definer
@@ -416,4 +440,4 @@ $$;
 drop function private.caller();
 drop function private.schedule(text, text, text);
 
-alter default privileges in schema private grant execute on functions to public;
+alter default privileges grant execute on functions to public;

@@ -24,7 +24,10 @@
 
 -- New functions in `private` are not callable by everyone by default; each
 -- one below is granted to exactly the roles that need it.
-alter default privileges in schema private revoke execute on functions from public;
+-- (Schema-level defaults only add to the global ones, so this is global: it
+-- holds for functions this role creates anywhere; public's are granted to the
+-- API roles by Supabase's own default privileges.)
+alter default privileges revoke execute on functions from public;
 
 -- ---------------------------------------------------------------------
 -- One pg_cron helper: schedules a job where the cluster runs pg_cron (its
@@ -230,6 +233,38 @@ as $$
      and (m.ticket_id is null or private.can_see_ticket(m.ticket_id))
 $$;
 
+-- Team and profile membership answer only staff (the policies that use
+-- them are for managers, admins and field workers); a citizen cannot probe
+-- which ids are people or teams of the municipality.
+create or replace function private.team_in_my_tenant(p_team_id uuid, p_saps boolean default null)
+returns boolean
+language sql stable security definer
+set search_path = ''
+as $$
+  select (select private.is_staff()) and exists (
+    select 1 from public.teams t
+     where t.id = p_team_id
+       and t.tenant_id = (select private.tenant_id())
+       and (p_saps is null or t.is_saps = p_saps)
+  )
+$$;
+
+create or replace function private.profile_in_my_tenant(p_user_id uuid) returns boolean
+language sql stable security definer
+set search_path = ''
+as $$
+  select (select private.is_staff()) and exists (
+    select 1 from public.profiles p
+     where p.id = p_user_id and p.tenant_id = (select private.tenant_id())
+  )
+$$;
+
+-- Trigger functions and internal helpers are nobody's to call.
+revoke execute on function private.assign_tracking_number(), private.enforce_sensitive_routing(),
+  private.stamp_row(), private.keep_sensitive(), private.guard_profile_changes(),
+  private.guard_ticket_changes(), private.random_reference(integer)
+  from public, authenticated;
+
 -- The SLA policy lookup is for the lifecycle triggers (which run as the
 -- owner), not for callers: it would read any municipality's policy.
 revoke execute on function private.sla_policy_for(uuid, text) from authenticated;
@@ -372,9 +407,11 @@ revoke insert, update on public.ticket_assignments from authenticated;
 -- A stored file is served when its post-upload check (type, EXIF/GPS
 -- stripped) passed; before that only to whoever uploaded it. Answers only
 -- about the caller's municipality.
+-- Not security definer: it reads media_attachments through its policies, so
+-- it answers only about files whose record the caller may read.
 create function private.may_serve_object(p_bucket text, p_path text, p_owner_id text)
 returns boolean
-language sql stable security definer
+language sql stable
 set search_path = ''
 as $$
   select coalesce(

@@ -339,3 +339,93 @@ for _key in REALTIME_TOPICS:
     TARGETS[_key] = realtime_target(_key)
 
 assert set(TARGETS) == set(EXPECTED), set(TARGETS) ^ set(EXPECTED)
+
+
+# ---------------------------------------------------------------------------
+# Privileges (not only policies): what `anon` and `authenticated` hold on every
+# table, view and sequence of the schemas a signed-in user can reach with SQL.
+# "select insert(cols)" = SELECT on the table, INSERT on some columns only.
+# Anything not listed must be held by neither role. TRUNCATE, REFERENCES,
+# TRIGGER and every sequence are held by nobody.
+# ---------------------------------------------------------------------------
+GRANTS: dict[str, dict[str, str]] = {
+    # Ours: each grant is what the policies then narrow, row by row.
+    "public.audit_log": {"authenticated": "select"},
+    "public.consent_records": {"authenticated": "select insert update(cols)"},
+    "public.media_access_log": {"authenticated": "select"},
+    "public.media_attachments": {"authenticated": "select insert"},
+    "public.municipalities": {"authenticated": "select"},
+    "public.notification_outbox": {"authenticated": "select"},
+    "public.profiles": {"authenticated": "select update(cols)"},
+    "public.sla_policies": {"authenticated": "select insert update delete"},
+    "public.team_members": {"authenticated": "select insert update delete"},
+    "public.teams": {"authenticated": "select insert update delete"},
+    "public.ticket_assignments": {"authenticated": "select"},
+    "public.tickets": {"authenticated": "select insert(cols) update(cols)"},
+    # Supabase's: its Storage and Realtime servers act as the caller through these
+    # grants; the policies of 0005/0008 and 0007/0008 decide every row.
+    "storage.buckets": {"anon": "select insert update delete",
+                        "authenticated": "select insert update delete"},
+    "storage.objects": {"anon": "select insert update delete",
+                        "authenticated": "select insert update delete"},
+    "realtime.messages": {"anon": "select insert update", "authenticated": "select insert update"},
+    # PostGIS reference data (coordinate systems), the same for everyone.
+    "extensions.spatial_ref_sys": {"anon": "select", "authenticated": "select"},
+    "extensions.geography_columns": {"anon": "select", "authenticated": "select"},
+    "extensions.geometry_columns": {"anon": "select", "authenticated": "select"},
+}
+
+# Every function `anon` or `authenticated` may execute in these schemas, and why
+# it answers only about what the caller may read.
+FUNCTIONS: dict[str, str] = {
+    # Supabase's own helpers (claims of the caller's own token; path parsing).
+    "auth.email": "the caller's own claims",
+    "auth.jwt": "the caller's own claims",
+    "auth.role": "the caller's own claims",
+    "auth.uid": "the caller's own claims",
+    "storage.extension": "pure string function",
+    "storage.filename": "pure string function",
+    "storage.foldername": "pure string function",
+    "realtime.topic": "the caller's own setting",
+    "realtime.send": "inserts as the caller: no insert policy lets a user send",
+    "realtime.broadcast_changes": "calls realtime.send as the caller",
+    "realtime.ensure_partitions": "local platform only; creates empty partitions",
+    "realtime.local_gateway_notify": "local platform trigger function",
+    # Ours: the caller, as the database knows them now.
+    "private.actor_id": "the caller's own id",
+    "private.app_role": "the caller's own role (nothing once deactivated)",
+    "private.tenant_id": "the caller's own municipality (nothing once deactivated)",
+    "private.caller": "the caller's own profile row",
+    "private.is_staff": "about the caller",
+    "private.sees_sensitive": "about the caller",
+    "private.sees_all_non_sensitive": "about the caller",
+    "private.my_team_ids": "the caller's own teams",
+    "private.may_receive_topic": "whether the caller may receive a topic",
+    # Ours: pure functions.
+    "private.as_uuid": "pure",
+    "private.role_rank": "pure",
+    "private.transition_allowed": "pure",
+    "private.sla_status_at": "pure",
+    "private.audit_tables_for_managers": "a constant list",
+    "public.sla_status": "computed from a ticket row the caller already read",
+    # Ours: answer only about rows the caller may read (each proven in
+    # tests/security/test_helpers.py or the ticket tests).
+    "private.can_see_ticket": "true only for tickets the caller may read",
+    "private.storage_ticket_folder": "true only for tickets the caller may read",
+    "private.evidence_bucket_for": "only for tickets the caller may add evidence to",
+    "private.team_in_my_tenant": "staff only, their own municipality",
+    "private.profile_in_my_tenant": "staff only, their own municipality",
+    "private.reported_sensitive_ticket": "liaisons and admins only",
+    "private.reported_ordinary_ticket": "managers and admins only",
+    "private.may_serve_object": "reads media records through their policies",
+    "private.log_media_access": "only media the caller may see",
+    "private.record_sensitive_read": "only tickets the caller may read",
+    "private.report_receipt": "only the caller's own report",
+    "private.ticket_audit_entries": "only tickets the caller may read",
+    "private.submit_verification": "only the caller's own document",
+    "private.decide_verification": "managers and admins, their municipality",
+    "private.verification_cases": "managers and admins, their municipality",
+    "public.assign_ticket": "staff who may assign, tickets they may read",
+    "public.route_ticket": "through assign_ticket",
+    "public.set_ticket_status": "as the caller, under RLS",
+}
