@@ -41,7 +41,7 @@ def verify(secret: str, token: str, *, kind: str, bucket: str, path: str) -> dic
     except jwt.PyJWTError as exc:
         raise errors.invalid_jwt("invalid signature") from exc
     if claims.get("kind") != kind:
-        raise errors.invalid_jwt(f"this token is not a {kind} token")
+        raise errors.invalid_jwt(f"this token is not for {kind}s")
     if claims.get("url") != f"{bucket}/{path}":
         raise errors.invalid_jwt("The url do not match the signature")
     return claims

@@ -233,3 +233,24 @@ async def test_anon_key_and_bad_tokens_get_nothing(
     missing = await api.get(f"/storage/v1/object/nope/{path}",
                             headers=tenant.auth("citizen"))
     assert missing.json()["error"] == "Bucket not found"
+
+
+async def test_an_upload_token_never_downloads_and_a_download_token_never_uploads(
+    storage_as: Any, tenant: Tenant, api: httpx.AsyncClient, tickets: Tickets
+) -> None:
+    """Tokens carry their kind, bucket and exact path: the upload token from
+    POST /uploads (GBV evidence included) is refused on the download URL."""
+    path = f"{tenant.id}/{tickets.sensitive}/{unique_name()}"
+    liaison = storage_as(tenant.tokens["saps_liaison"]).from_("gbv-evidence")
+    signed = await liaison.create_signed_upload_url(path)
+    await liaison.upload_to_signed_url(path, signed["token"], JPEG,
+                                       {"content-type": "image/jpeg"})
+    stolen = await api.get(f"/storage/v1/object/sign/gbv-evidence/{path}",
+                           params={"token": signed["token"]})
+    assert stolen.status_code == 400 and "not for downloads" in stolen.text
+    download = await liaison.create_signed_url(path, 60)
+    token = download["signedURL"].split("token=", 1)[1]
+    forged = await api.put(f"/storage/v1/object/upload/sign/gbv-evidence/{path}",
+                           params={"token": token}, content=JPEG,
+                           headers={"content-type": "image/jpeg", "x-upsert": "true"})
+    assert forged.status_code == 400 and "not for uploads" in forged.text
