@@ -79,13 +79,12 @@ async def _file_protected(
     row = await cur.fetchone()
     previous = row["role"] if row else "service_role"
     await conn.execute("set local role service_role")
-    try:
-        await conn.execute(
-            "select private.file_protected_report(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (ticket_id, tenant_id, reporter_id, category, ciphertext, latitude, longitude,
-             address, language, source))
-    finally:
-        await conn.execute("select set_config('role', %s, true)", (previous,))
+    # On an error the transaction is rolled back, and `set local` with it.
+    await conn.execute(
+        "select private.file_protected_report(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        (ticket_id, tenant_id, reporter_id, category, ciphertext, latitude, longitude,
+         address, language, source))
+    await conn.execute("select set_config('role', %s, true)", (previous,))
 
 
 async def report_receipt(conn: AsyncConnection[Any], ticket_id: UUID) -> Row | None:
