@@ -14,10 +14,14 @@ from app.storage import errors
 DOWNLOAD, UPLOAD = "download", "upload"
 
 
-def sign_download(secret: str, *, bucket: str, path: str, expires_in: int) -> str:
+def sign_download(secret: str, *, bucket: str, path: str, expires_in: int,
+                  signer: str | None = None) -> str:
     now = int(time.time())
-    return jwt.encode({"url": f"{bucket}/{path}", "kind": DOWNLOAD, "iat": now,
-                       "exp": now + expires_in}, secret, algorithm="HS256")
+    claims: dict[str, Any] = {"url": f"{bucket}/{path}", "kind": DOWNLOAD, "iat": now,
+                              "exp": now + expires_in}
+    if signer:
+        claims["signer"] = signer
+    return jwt.encode(claims, secret, algorithm="HS256")
 
 
 def sign_upload(secret: str, *, bucket: str, path: str, owner: str | None, upsert: bool,

@@ -254,3 +254,17 @@ async def test_an_upload_token_never_downloads_and_a_download_token_never_upload
                            params={"token": token}, content=JPEG,
                            headers={"content-type": "image/jpeg", "x-upsert": "true"})
     assert forged.status_code == 400 and "not for uploads" in forged.text
+
+
+async def test_a_signed_url_does_not_serve_a_replacement_before_its_check(
+    storage_as: Any, tenant: Tenant, tickets: Tickets, api: httpx.AsyncClient, live_server: Any
+) -> None:
+    path = f"{tenant.id}/{tickets.ordinary}/{unique_name()}"
+    citizen = storage_as(tenant.tokens["citizen"]).from_("evidence")
+    await citizen.upload(path, real_image("JPEG"), {"content-type": "image/jpeg"})
+    await run_checks(live_server)
+    signed = await storage_as(tenant.tokens["manager"]).from_("evidence").create_signed_url(
+        path, 60)
+    assert (await api.get(signed["signedURL"])).status_code == 200
+    await citizen.upload(path, JPEG, {"content-type": "image/jpeg", "x-upsert": "true"})
+    assert (await api.get(signed["signedURL"])).status_code == 400  # not found, not served
