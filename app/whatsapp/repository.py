@@ -133,11 +133,14 @@ async def withdraw_consents(conn: Conn, *, user_id: UUID, tenant_id: UUID) -> No
         (user_id, tenant_id))
 
 
-async def reporter_ticket(conn: Conn, *, tracking_number: str, user_id: UUID) -> Row | None:
+async def reporter_ticket(
+    conn: Conn, *, tracking_number: str, user_id: UUID, tenant_id: UUID
+) -> Row | None:
+    """The caller's own report, of the municipality they are messaging."""
     cur = await conn.execute(
         "select t.tracking_number, t.status, t.is_sensitive from public.tickets t"
-        " join public.profiles p on p.id = t.reporter_id and p.tenant_id = t.tenant_id"
-        " where t.tracking_number = %s and t.reporter_id = %s", (tracking_number, user_id))
+        " where t.tracking_number = %s and t.reporter_id = %s and t.tenant_id = %s",
+        (tracking_number, user_id, tenant_id))
     return await cur.fetchone()
 
 

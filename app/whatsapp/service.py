@@ -123,7 +123,8 @@ async def status_reply(ctx: Context) -> str:
     if found is None:
         return ctx.t("status_usage")
     ticket = await repo.reporter_ticket(ctx.conn, tracking_number=found.group(1).upper(),
-                                        user_id=ctx.conv["user_id"])
+                                        user_id=ctx.conv["user_id"],
+                                        tenant_id=ctx.municipality["id"])
     if ticket is None:
         return ctx.t("status_not_found")
     return ctx.t("status_reply", tracking_number=ticket["tracking_number"],

@@ -60,33 +60,48 @@ revoke all on function private.schedule(text, text, text) from public, anon, aut
 -- Storage and Realtime check built on tenant_id()/app_role() stops on the
 -- next statement, without waiting for the token to expire. Policies call
 -- it as an init plan (`(select private.tenant_id())`): once per statement.
+-- PL/pgSQL, not SQL: its query plan is kept for the session, where a
+-- non-inlinable SQL function would be planned again in every statement.
 create function private.caller(out user_id uuid, out tenant_id uuid, out role text)
-language sql stable security definer
+language plpgsql stable security definer
 set search_path = ''
 as $$
-  select p.id, p.tenant_id, p.role
+declare
+  v_claims jsonb := nullif(current_setting('request.jwt.claims', true), '')::jsonb;
+  v_sub uuid := coalesce(nullif(current_setting('request.jwt.claim.sub', true), ''),
+                         v_claims ->> 'sub')::uuid;
+begin
+  if v_sub is null then
+    return;
+  end if;
+  select p.id, p.tenant_id, p.role into user_id, tenant_id, role
     from public.profiles p
     join public.municipalities m on m.id = p.tenant_id and m.is_active
-   where p.id = (select auth.uid())
-     and p.tenant_id = nullif((select auth.jwt()) -> 'app_metadata' ->> 'tenant_id', '')::uuid
-     and p.role = nullif((select auth.jwt()) -> 'app_metadata' ->> 'role', '')
-     and p.is_active and p.deleted_at is null
+   where p.id = v_sub
+     and p.tenant_id = nullif(v_claims -> 'app_metadata' ->> 'tenant_id', '')::uuid
+     and p.role = nullif(v_claims -> 'app_metadata' ->> 'role', '')
+     and p.is_active and p.deleted_at is null;
+end
 $$;
 revoke all on function private.caller() from public, anon;
 grant execute on function private.caller() to authenticated, service_role;
 
 create or replace function private.tenant_id() returns uuid
-language sql stable
+language plpgsql stable
 set search_path = ''
 as $$
-  select (private.caller()).tenant_id
+begin
+  return (private.caller()).tenant_id;
+end
 $$;
 
 create or replace function private.app_role() returns text
-language sql stable
+language plpgsql stable
 set search_path = ''
 as $$
-  select (private.caller()).role
+begin
+  return (private.caller()).role;
+end
 $$;
 
 -- A deactivated user no longer reads or edits even their own profile.

@@ -40,7 +40,7 @@ async def _profiles(db: AsyncConnection[Any], phone: str) -> list[dict[str, Any]
 
 async def test_a_phone_is_a_person_per_municipality(
     wa: WhatsApp, wa_other: WhatsApp, db: AsyncConnection[Any], tenant: Tenant,
-    other_tenant: Tenant,
+    other_tenant: Tenant, database_url: str,
 ) -> None:
     phone = new_phone()
     await onboard(wa, phone, "zu")
@@ -60,6 +60,15 @@ async def test_a_phone_is_a_person_per_municipality(
     tickets = await fetch_all(db, "select reporter_id from public.tickets"
                                   " where tracking_number = %s", (tracking.group(0),))
     assert tickets[0]["reporter_id"] == people[0]["id"]
+    # Even a conversation in B linked to A's person (as before this rule) answers
+    # only about B's reports.
+    async with await AsyncConnection.connect(database_url) as conn:
+        await conn.execute("update public.whatsapp_conversations set user_id = %s"
+                           " where tenant_id = %s and phone = %s",
+                           (people[0]["id"], other_tenant.id, phone))
+        await conn.commit()
+    answer = await wa_other.say(phone, f"status {tracking.group(0)}")
+    assert tracking.group(0) not in answer
 
 
 async def test_a_deleted_person_who_comes_back_starts_afresh(
