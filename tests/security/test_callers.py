@@ -98,3 +98,20 @@ async def test_the_api_stops_a_deactivated_user_before_their_token_expires(
     assert me.status_code in (401, 403, 404)
     cur = await api.get("/api/v1/tickets", headers=town.auth("manager"))
     assert cur.status_code != 200 or cur.json()["items"] == []
+
+
+async def test_the_caller_is_looked_up_once_per_statement_not_once_per_row(
+    db: AsyncConnection[Any], tenant: Tenant
+) -> None:
+    await db.execute("set local track_functions = 'all'")
+    await db.execute(
+        "insert into public.tickets (tenant_id, reporter_id, category, description)"
+        " select %s, %s, 'water', 'Leak ' || g from generate_series(1, 300) g",
+        (tenant.id, tenant.users["citizen"]))
+    await act_as(db, tenant.claims["manager"])
+    seen = (await fetch_all(db, "select count(*) as n from public.tickets"))[0]["n"]
+    await act_as(db, None)
+    calls = (await fetch_all(
+        db, "select pg_stat_get_xact_function_calls('private.caller()'::regprocedure) as n"))[0]
+    assert seen >= 300
+    assert 1 <= calls["n"] <= 4, calls
