@@ -182,8 +182,11 @@ async def on_description(ctx: Context) -> str:
 
 async def on_location(ctx: Context) -> str:
     msg = ctx.msg
-    if is_sensitive(ctx) and " ".join(msg.body.lower().split()).strip(".!") in NO_LOCATION:
+    declined = " ".join(msg.body.lower().split()).strip(".!") in NO_LOCATION
+    if declined and is_sensitive(ctx):
         ctx.go("photos", latitude=None, longitude=None, address=None)
+    elif declined and msg.latitude is None:
+        return ctx.t("location_too_short")  # never stored as an address
     elif msg.latitude is not None and msg.longitude is not None:
         ctx.go("photos", latitude=msg.latitude, longitude=msg.longitude, address=msg.address)
     elif len(msg.body) >= 5 and not msg.media_urls:

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from psycopg import AsyncConnection
 
+from app.whatsapp.messages import text
 from tests.support.db import fetch_all
 from tests.support.server import LiveServer
 from tests.support.tenants import Tenant
@@ -126,3 +127,17 @@ async def test_a_new_whatsapp_gbv_reporter_is_invisible_to_managers(
         rows = await fetch_all(db, "select id from public.profiles where id = %s", (person["id"],))
         assert bool(rows) is visible, role
     await act_as(db, None)
+
+
+async def test_a_refusal_is_never_stored_as_an_ordinary_reports_address(
+    wa: WhatsApp, db: AsyncConnection[Any]
+) -> None:
+    phone = new_phone()
+    await onboard(wa, phone)
+    await wa.say(phone, "1")
+    await wa.say(phone, "Water has been leaking for three days")
+    again = await wa.say(phone, "not safe")
+    assert again == text("location_too_short", "en")
+    rows = await fetch_all(db, "select state, address from public.whatsapp_conversations"
+                               " where phone = %s", (phone,))
+    assert rows[0]["state"] == "location" and rows[0]["address"] is None
