@@ -84,8 +84,6 @@ async def test_assignment_history_is_written_by_the_database_alone(
             "insert into public.ticket_assignments (tenant_id, ticket_id, team_id, assigned_by,"
             " reason) values (%s, %s, %s, %s, 'forged')",
             (tenant.id, w["ticket_others"], w["team"], tenant.users["admin"]))
-    await db.execute("rollback")
-    await db.execute("begin")
 
 
 async def test_a_manager_cannot_stretch_the_gbv_sla(
