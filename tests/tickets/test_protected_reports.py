@@ -72,3 +72,19 @@ async def test_a_protected_report_needs_no_location_on_the_web(
                                                        "is_sensitive": False},
                               headers=city.auth("citizen"))
     assert ordinary.status_code == 422
+
+
+async def test_a_filing_that_rolls_back_leaves_no_gap(
+    api: httpx.AsyncClient, city: City, database_url: str
+) -> None:
+    first = await file(api, city)
+    async with await AsyncConnection.connect(database_url) as conn:
+        await conn.execute(
+            "insert into public.tickets (tenant_id, reporter_id, category, description)"
+            " values (%s, %s, 'water', 'Filed, then rolled back')",
+            (city.tenant.id, city.tenant.users["citizen"]))
+        await conn.rollback()
+    second = await file(api, city)
+    numbers = [int(ORDINARY.match(t["tracking_number"]).group(1))  # type: ignore[union-attr]
+               for t in (first, second)]
+    assert numbers[1] == numbers[0] + 1
