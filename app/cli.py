@@ -20,6 +20,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
 from app import dbadmin, localdev
+from app.audit import service as audit
 from app.config import ConfigError, get_settings
 from app.demo import seed_all
 from app.errors import DomainError
@@ -33,6 +34,8 @@ municipality_cli = typer.Typer(no_args_is_help=True, help="Municipalities (tenan
 user_cli = typer.Typer(no_args_is_help=True, help="Users and their roles.")
 cli.add_typer(municipality_cli, name="municipality")
 cli.add_typer(user_cli, name="user")
+audit_cli = typer.Typer(no_args_is_help=True, help="The audit trail's hash chain.")
+cli.add_typer(audit_cli, name="audit")
 
 USER_ERRORS = (DomainError, ConfigError, psycopg.Error, ValueError, OSError)
 
@@ -198,6 +201,28 @@ def escalate() -> None:
     """Escalate every ticket past its SLA deadline (pg_cron does this every minute)."""
     count = run(with_owner_connection(tickets.escalate_overdue))
     typer.echo(f"escalated {count} ticket{'s' if count != 1 else ''}")
+
+
+@audit_cli.command("seal")
+def audit_seal() -> None:
+    """Chain every committed audit entry not yet sealed (pg_cron does it each minute)."""
+    sealed = run(with_owner_connection(audit.seal))
+    typer.echo(f"sealed {sealed} entries")
+
+
+@audit_cli.command("verify")
+def audit_verify(
+    head: Annotated[list[str] | None, typer.Option(
+        help="A head recorded earlier, as PARTITION=HASH (repeatable).")] = None,
+) -> None:
+    """Walk the chain of every audit partition; report the first broken link."""
+    heads = dict(item.split("=", 1) for item in head or [] if "=" in item)
+    report = run(with_owner_connection(
+        lambda conn: audit.verify(conn, expect_heads=heads)))
+    for line in report.lines:
+        typer.echo(line)
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from app.casework.router import router as casework_router
 from app.config import Settings, get_settings
 from app.dashboard.router import router as dashboard_router
 from app.db import open_pool
+from app.guard import RequestGuard
 from app.health.router import router as health_router
 from app.identity.router import router as identity_router
 from app.media.router import router as media_router
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.verifier = TokenVerifier(settings)
     app.state.storage, app.state.local_store = storage_service.build(settings, app.state.pool)
     errors.install(app)
+    app.add_middleware(RequestGuard)
     for router in routers(settings):
         app.include_router(router)
     return app

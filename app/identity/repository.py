@@ -127,7 +127,10 @@ async def own_profile(conn: AsyncConnection[Any]) -> Row | None:
     cur = await conn.execute(
         """
         select p.id, p.tenant_id, p.role, p.full_name, p.preferred_language,
-               m.code as municipality_code, m.name as municipality_name
+               m.code as municipality_code, m.name as municipality_name,
+               array(select tm.team_id from public.team_members tm
+                      where tm.user_id = p.id and tm.tenant_id = p.tenant_id
+                      order by tm.team_id) as team_ids
           from public.profiles p
           join public.municipalities m on m.id = p.tenant_id
          where p.id = (select auth.uid())

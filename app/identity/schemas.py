@@ -15,3 +15,5 @@ class Me(BaseModel):
     role: str
     full_name: str | None
     preferred_language: str
+    # The teams whose live topics (team:<id>) a field worker receives.
+    team_ids: list[UUID] = []

@@ -79,5 +79,10 @@ def reply(request: Frame, status: str, response: dict[str, Any] | None = None) -
 
 
 def sub_topic(topic: str) -> str | None:
-    """`realtime:municipality:x` → `municipality:x`; None for topics outside realtime."""
-    return topic[len(TOPIC_PREFIX):] if topic.startswith(TOPIC_PREFIX) else None
+    """`realtime:municipality:x` → `municipality:x`; None for topics outside realtime and
+    for topics no channel can have (NUL, lone surrogates, over 255 characters)."""
+    if not topic.startswith(TOPIC_PREFIX) or len(topic) > 255 or "\x00" in topic:
+        return None
+    if not topic.isprintable() or any("\ud800" <= ch <= "\udfff" for ch in topic):
+        return None
+    return topic[len(TOPIC_PREFIX):]

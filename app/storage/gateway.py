@@ -19,6 +19,7 @@ from fastapi.routing import APIRoute
 from starlette.datastructures import UploadFile
 
 from app.auth import TokenError, TokenVerifier
+from app.guard import unstorable
 from app.storage import errors
 from app.storage.local import LocalStore
 
@@ -73,20 +74,49 @@ async def json_body(request: Request) -> dict[str, Any]:
     return body
 
 
+def number(body: dict[str, Any], field: str, default: int) -> int:
+    """An integer field of a JSON body; 400 naming the field otherwise."""
+    value = body.get(field)
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise errors.invalid(f"{field} must be a whole number")
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise errors.invalid(f"{field} must be a whole number") from exc
+
+
+def user_metadata(meta: Any) -> dict[str, Any] | None:
+    """The multipart `metadata` field: a JSON object, or 400 naming it."""
+    if not isinstance(meta, str) or not meta:
+        return None
+    try:
+        found = json.loads(meta)
+    except ValueError as exc:
+        raise errors.invalid("metadata must be a JSON object") from exc
+    if not isinstance(found, dict) or next(unstorable(found, "metadata"), None):
+        raise errors.invalid("metadata must be a JSON object without NUL characters")
+    return found
+
+
 async def file_of(request: Request) -> tuple[bytes, str, str, dict[str, Any] | None]:
     """Bytes, content type, cache-control and user metadata of an upload (multipart or raw)."""
     ctype = request.headers.get("content-type", "")
     if ctype.startswith("multipart/form-data"):
-        form = await request.form()
+        try:
+            form = await request.form()
+        except (ValueError, KeyError, AssertionError) as exc:
+            raise errors.invalid("the multipart body cannot be read") from exc
         upload = next((v for _, v in form.multi_items() if isinstance(v, UploadFile)), None)
         if upload is None:
             raise errors.StorageError(400, "InvalidRequest", "No content provided")
         data = await upload.read()
         cache = str(form.get("cacheControl") or "3600")
-        meta = form.get("metadata")
-        user_meta = json.loads(meta) if isinstance(meta, str) and meta else None
+        if "\x00" in cache or not cache.isdigit():
+            raise errors.invalid("cacheControl must be a number of seconds")
         return data, upload.content_type or "application/octet-stream", \
-            f"max-age={cache}", user_meta
+            f"max-age={cache}", user_metadata(form.get("metadata"))
     data = await request.body()
     cache = request.headers.get("cache-control", "no-cache")
     return data, ctype or "application/octet-stream", cache, None
@@ -112,10 +142,7 @@ def object_response(row: dict[str, Any], data: bytes, *, download: str | None = 
 async def create_signed_url(bucket: str, path: str, request: Request) -> JSONResponse:
     claims = claims_of(request)
     body = await json_body(request)
-    try:
-        expires_in = int(body.get("expiresIn", 0))
-    except (TypeError, ValueError) as exc:
-        raise errors.invalid("expiresIn must be a number") from exc
+    expires_in = number(body, "expiresIn", 0)
     if expires_in < 1:
         raise errors.invalid("expiresIn must be at least 1")
     url = await store(request).sign(claims, bucket=bucket, path=path, expires_in=expires_in)
@@ -126,11 +153,14 @@ async def create_signed_url(bucket: str, path: str, request: Request) -> JSONRes
 async def create_signed_urls(bucket: str, request: Request) -> JSONResponse:
     claims = claims_of(request)
     body = await json_body(request)
-    expires_in = int(body.get("expiresIn") or 0)
+    expires_in = number(body, "expiresIn", 0)
     if expires_in < 1:
         raise errors.invalid("expiresIn must be at least 1")
+    paths = body.get("paths") or []
+    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+        raise errors.invalid("paths must be a list of paths")
     results = []
-    for path in body.get("paths") or []:
+    for path in paths:
         try:
             url = await store(request).sign(claims, bucket=bucket, path=str(path),
                                             expires_in=expires_in)
@@ -175,10 +205,12 @@ async def list_objects(bucket: str, request: Request) -> JSONResponse:
     claims = claims_of(request)
     body = await json_body(request)
     sort = body.get("sortBy") or {}
+    if not isinstance(sort, dict):
+        raise errors.invalid("sortBy must be an object with column and order")
     rows = await store(request).list(
         claims, bucket=bucket, prefix=str(body.get("prefix") or ""),
-        limit=max(1, min(int(body.get("limit") or 100), 1000)),
-        offset=max(0, int(body.get("offset") or 0)),
+        limit=max(1, min(number(body, "limit", 100), 1000)),
+        offset=max(0, min(number(body, "offset", 0), 10**9)),
         sort_column=str(sort.get("column") or "name"),
         descending=str(sort.get("order") or "asc").lower() == "desc",
         search=str(body.get("search") or ""))
@@ -236,7 +268,7 @@ async def remove_objects(bucket: str, request: Request) -> JSONResponse:
     claims = claims_of(request)
     body = await json_body(request)
     prefixes = body.get("prefixes")
-    if not isinstance(prefixes, list) or not prefixes:
+    if not isinstance(prefixes, list) or not prefixes or len(prefixes) > 1000:
         raise errors.invalid("prefixes must be a non-empty list")
     rows = await store(request).remove(claims, bucket=bucket, names=[str(p) for p in prefixes])
     return JSONResponse(json.loads(json.dumps(rows, default=str)))

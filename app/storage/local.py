@@ -152,7 +152,7 @@ class LocalStore:
     async def upload_signed(self, token: str, *, bucket: str, path: str, data: bytes,
                             content_type: str, cache_control: str = "no-cache") -> dict[str, Any]:
         """The token is the authorization: the write runs as the server, owned by its signer."""
-        claims = tokens.verify(self.secret, token, bucket=bucket, path=path)
+        claims = tokens.verify(self.secret, token, kind=tokens.UPLOAD, bucket=bucket, path=path)
         return await self.upload(SERVICE_CLAIMS, bucket=bucket, path=path, data=data,
                                  content_type=content_type, upsert=bool(claims.get("upsert")),
                                  cache_control=cache_control, owner=claims.get("owner"))
@@ -190,13 +190,24 @@ class LocalStore:
     async def sign(self, claims: Mapping[str, Any], *, bucket: str, path: str,
                    expires_in: int) -> str:
         await self.find(claims, bucket=bucket, path=path)
-        token = tokens.sign_download(self.secret, bucket=bucket, path=path, expires_in=expires_in)
+        token = tokens.sign_download(self.secret, bucket=bucket, path=path, expires_in=expires_in,
+                                     signer=claims.get("sub"))
         return f"/object/sign/{bucket}/{path}?token={token}"
 
     async def download_signed(self, token: str, *, bucket: str,
                               path: str) -> tuple[dict[str, Any], bytes]:
-        tokens.verify(self.secret, token, bucket=bucket, path=path)
-        return await self.download(SERVICE_CLAIMS, bucket=bucket, path=path)
+        claims = tokens.verify(self.secret, token, kind=tokens.DOWNLOAD, bucket=bucket,
+                               path=path)
+        row = await self.find(SERVICE_CLAIMS, bucket=bucket, path=path)
+        # The file may have been replaced since the URL was signed: serve it only once its
+        # check has passed (or to the uploader who signed it, as the policies do).
+        async with self._as(SERVICE_CLAIMS) as conn:
+            status = await repository.scan_status(conn, bucket, path)
+        if status not in (None, "clean") and not (
+                status == "pending" and claims.get("signer")
+                and claims.get("signer") == row.get("owner_id")):
+            raise errors.not_found()
+        return row, await self.read(row)
 
     async def list(self, claims: Mapping[str, Any], *, bucket: str, prefix: str, limit: int,
                    offset: int, sort_column: str, descending: bool,

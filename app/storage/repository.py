@@ -83,5 +83,14 @@ async def delete_objects(conn: AsyncConnection[Any], bucket_id: str, names: list
     return await cur.fetchall()
 
 
+async def scan_status(conn: AsyncConnection[Any], bucket_id: str, name: str) -> str | None:
+    """The post-upload check's verdict on a stored file (None: not one of ours)."""
+    cur = await conn.execute(
+        "select scan_status from public.media_attachments where bucket = %s and path = %s",
+        (bucket_id, name))
+    row = await cur.fetchone()
+    return str(row["scan_status"]) if row else None
+
+
 def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -40,24 +40,50 @@ async def insert_ticket(
     language: str,
     source: str,
 ) -> None:
-    """Insert without RETURNING: a reporter cannot read a sensitive report back."""
+    """Insert without RETURNING: a reporter cannot read a sensitive report back.
+
+    Protected reports go through private.file_protected_report, which only the
+    service role may call (users cannot write ciphertext): the statement runs
+    as service_role with the caller's claims still set, and the role is put back.
+    """
+    if encrypted_description is not None:
+        await _file_protected(
+            conn, ticket_id=ticket_id, tenant_id=tenant_id, reporter_id=reporter_id,
+            category=category, ciphertext=encrypted_description, latitude=latitude,
+            longitude=longitude, address=address, language=language, source=source)
+        return
     await conn.execute(
         """
         insert into public.tickets (id, tenant_id, reporter_id, category, description,
-                                    encrypted_description, is_sensitive, location, address,
-                                    language, source)
+                                    is_sensitive, location, address, language, source)
         values (%(id)s, %(tenant)s, %(reporter)s, %(category)s, %(description)s,
-                %(encrypted)s, %(sensitive)s,
+                %(sensitive)s,
                 case when %(lat)s::float8 is null then null else
                   extensions.st_setsrid(extensions.st_makepoint(%(lon)s::float8, %(lat)s::float8),
                                         4326)::extensions.geography end,
                 %(address)s, %(language)s, %(source)s)
         """,
         {"id": ticket_id, "tenant": tenant_id, "reporter": reporter_id, "category": category,
-         "description": description, "encrypted": encrypted_description,
-         "sensitive": is_sensitive, "lat": latitude, "lon": longitude, "address": address,
-         "language": language, "source": source},
+         "description": description, "sensitive": is_sensitive, "lat": latitude,
+         "lon": longitude, "address": address, "language": language, "source": source},
     )
+
+
+async def _file_protected(
+    conn: Conn, *, ticket_id: UUID, tenant_id: UUID, reporter_id: UUID | None,
+    category: str, ciphertext: str, latitude: float | None, longitude: float | None,
+    address: str | None, language: str, source: str,
+) -> None:
+    cur = await conn.execute("select current_user as role")
+    row = await cur.fetchone()
+    previous = row["role"] if row else "service_role"
+    await conn.execute("set local role service_role")
+    # On an error the transaction is rolled back, and `set local` with it.
+    await conn.execute(
+        "select private.file_protected_report(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        (ticket_id, tenant_id, reporter_id, category, ciphertext, latitude, longitude,
+         address, language, source))
+    await conn.execute("select set_config('role', %s, true)", (previous,))
 
 
 async def report_receipt(conn: Conn, ticket_id: UUID) -> Row | None:

@@ -36,7 +36,8 @@ class ReportIn(BaseModel):
     def _where(self) -> ReportIn:
         if (self.latitude is None) != (self.longitude is None):
             raise ValueError("give both latitude and longitude, or neither")
-        if self.latitude is None and not self.address:
+        protected = self.is_sensitive or self.category == "gbv"
+        if self.latitude is None and not self.address and not protected:
             raise ValueError("give a location (latitude and longitude) or an address")
         return self
 

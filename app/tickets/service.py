@@ -22,6 +22,8 @@ from app.storage.service import StorageService
 from app.tickets import repository
 from app.vocab import SENSITIVE_CATEGORY, Conn, Row
 
+UNDECRYPTABLE = "[this text cannot be decrypted with the current keys]"
+
 
 async def file_report(
     conn: Conn,
@@ -145,7 +147,8 @@ async def get_ticket(
     if ticket["is_sensitive"]:
         ticket["description"] = None
         if caller.sees_sensitive and encrypted:
-            ticket["description"] = (cipher or default_cipher()).decrypt(encrypted)
+            ticket["description"] = (cipher or default_cipher()).try_decrypt(encrypted) \
+                or UNDECRYPTABLE
             await repository.record_decrypted_read(conn, ticket_id)
     if storage is not None:
         ticket["media"] = await media.ticket_media(conn, storage, ticket_id=ticket_id)

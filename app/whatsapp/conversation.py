@@ -27,6 +27,9 @@ LANGUAGE_WORDS = {"1": "en", "english": "en", "eng": "en", "2": "zu", "isizulu":
                   "zulu": "zu", "3": "af", "afrikaans": "af"}
 YES = {"1", "yes", "y", "yebo", "ja"}
 NO = {"2", "no", "n", "cha", "nee"}
+# Declining to say where (protected reports only): en, zu, af.
+NO_LOCATION = {"skip", "no", "n", "none", "not safe", "unsafe", "rather not", "no location",
+               "angifuni", "cha", "qha", "angeke", "nee", "oorslaan", "liewer nie", "nie veilig"}
 DONE = {"1", "done", "ngiqedile", "klaar"}
 DRAFT_STATES = {"sensitive_consent", "description", "location", "photos", "confirm"}
 CLEARED_DRAFT: dict[str, Any] = {"category": None, "encrypted_draft_description": None,
@@ -99,7 +102,7 @@ async def on_consent(ctx: Context) -> str:
     if answer not in YES:
         return ctx.t("not_understood") + "\n\n" + consent_notice(ctx)
     tenant_id = ctx.municipality["id"]
-    citizen = await repo.citizen_by_phone(ctx.conn, ctx.msg.from_phone)
+    citizen = await repo.citizen_by_phone(ctx.conn, tenant_id=tenant_id, phone=ctx.msg.from_phone)
     if citizen is None:
         user_id = await repo.create_citizen(
             ctx.conn, tenant_id=tenant_id, phone=ctx.msg.from_phone, language=ctx.lang)
@@ -184,7 +187,12 @@ async def on_description(ctx: Context) -> str:
 
 async def on_location(ctx: Context) -> str:
     msg = ctx.msg
-    if msg.latitude is not None and msg.longitude is not None:
+    declined = " ".join(msg.body.lower().split()).strip(".!") in NO_LOCATION
+    if declined and is_sensitive(ctx):
+        ctx.go("photos", latitude=None, longitude=None, address=None)
+    elif declined and msg.latitude is None:
+        return ctx.t("location_too_short")  # never stored as an address
+    elif msg.latitude is not None and msg.longitude is not None:
         ctx.go("photos", latitude=msg.latitude, longitude=msg.longitude, address=msg.address)
     elif len(msg.body) >= 5 and not msg.media_urls:
         ctx.go("photos", latitude=None, longitude=None, address=msg.body[:500])

@@ -116,11 +116,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "ask_location_sensitive": {
         "en": "Where can help reach you? Share a location or type an address, only if it is "
-              "safe to do so.",
+              "safe to do so. If it is not, reply SKIP.",
         "zu": "Usizo lungakuthola kuphi? Thumela indawo noma ubhale ikheli, kuphela uma "
-              "kuphephile ukwenza lokho.",
+              "kuphephile ukwenza lokho. Uma kungaphephile, phendula ngokuthi ANGIFUNI.",
         "af": "Waar kan hulp jou bereik? Deel 'n ligging of tik 'n adres, net as dit veilig "
-              "is om dit te doen.",
+              "is om dit te doen. As dit nie veilig is nie, antwoord OORSLAAN.",
     },
     "location_too_short": {
         "en": "Please send a location pin, or type an address with a street name.",

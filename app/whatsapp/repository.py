@@ -81,18 +81,21 @@ async def delete_conversation(conn: Conn, conversation_id: UUID) -> None:
         "delete from public.whatsapp_conversations where id = %s", (conversation_id,))
 
 
-async def citizen_by_phone(conn: Conn, phone: str) -> Row | None:
+async def citizen_by_phone(conn: Conn, *, tenant_id: UUID, phone: str) -> Row | None:
+    """The living person with this phone in this municipality (a phone is a person per
+    municipality; a deleted person who comes back starts afresh)."""
     cur = await conn.execute(
         "select id, tenant_id, preferred_language from public.profiles"
-        " where phone = %s and deleted_at is null order by created_at limit 1", (phone,))
+        " where tenant_id = %s and phone = %s and deleted_at is null", (tenant_id, phone))
     return await cur.fetchone()
 
 
 async def create_citizen(conn: Conn, *, tenant_id: UUID, phone: str, language: str) -> UUID:
     cur = await conn.execute(
         "insert into auth.users (phone, phone_confirmed_at, raw_app_meta_data)"
-        " values (%s, now(), %s::jsonb) returning id",
-        (phone, '{"provider": "phone", "providers": ["phone"]}'))
+        " values (case when exists (select 1 from auth.users where phone = %(phone)s)"
+        " then null else %(phone)s end, now(), %(meta)s::jsonb) returning id",
+        {"phone": phone, "meta": '{"provider": "phone", "providers": ["phone"]}'})
     row = await cur.fetchone()
     assert row is not None
     await conn.execute(
@@ -127,10 +130,14 @@ async def withdraw_consents(conn: Conn, *, user_id: UUID, tenant_id: UUID) -> No
         (user_id, tenant_id))
 
 
-async def reporter_ticket(conn: Conn, *, tracking_number: str, user_id: UUID) -> Row | None:
+async def reporter_ticket(
+    conn: Conn, *, tracking_number: str, user_id: UUID, tenant_id: UUID
+) -> Row | None:
+    """The caller's own report, of the municipality they are messaging."""
     cur = await conn.execute(
-        "select tracking_number, status, is_sensitive from public.tickets"
-        " where tracking_number = %s and reporter_id = %s", (tracking_number, user_id))
+        "select t.tracking_number, t.status, t.is_sensitive from public.tickets t"
+        " where t.tracking_number = %s and t.reporter_id = %s and t.tenant_id = %s",
+        (tracking_number, user_id, tenant_id))
     return await cur.fetchone()
 
 

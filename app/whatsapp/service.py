@@ -34,7 +34,7 @@ COMMANDS = {
     "start": {"start", "qala", "begin"},
 }
 STATUS = re.compile(r"^\s*(status|isimo)\b\s*(.*)$", re.IGNORECASE | re.DOTALL)
-TRACKING = re.compile(r"\b([A-Za-z]{2,8}-\d{4}-\d{6})\b")
+TRACKING = re.compile(r"\b([A-Za-z]{2,8}-\d{4}-(?:\d{6}|[Pp][2-9A-HJ-NP-Za-hj-np-z]{6}))\b")
 
 
 class UnknownNumber(NotFound):
@@ -126,7 +126,8 @@ async def status_reply(ctx: Context) -> str:
     if found is None:
         return ctx.t("status_usage")
     ticket = await repo.reporter_ticket(ctx.conn, tracking_number=found.group(1).upper(),
-                                        user_id=ctx.conv["user_id"])
+                                        user_id=ctx.conv["user_id"],
+                                        tenant_id=ctx.municipality["id"])
     if ticket is None:
         return ctx.t("status_not_found")
     return ctx.t("status_reply", tracking_number=ticket["tracking_number"],

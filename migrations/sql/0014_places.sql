@@ -82,5 +82,7 @@ as $$
    limit 1
 $$;
 
+-- Functions are not executable by default here (0008), pg_trgm's included.
+grant execute on function extensions.word_similarity(text, text) to authenticated, service_role;
 revoke all on function public.match_place(uuid, text) from public, anon;
 grant execute on function public.match_place(uuid, text) to authenticated, service_role;

@@ -172,3 +172,24 @@ async def test_a_worker_killed_mid_batch_loses_and_doubles_nothing(
     assert {r["status"] for r in rows} == {"sent"}
     assert len(sent) == 30 and len({m["Body"] for m in sent}) == 30
     assert sorted(r["message_sid"] for r in rows) == sorted(m["sid"] for m in sent)
+
+
+async def test_a_replayed_status_callback_adds_nothing(
+    wa: WhatsApp, wa_tenant: dict[str, Any], standin: TwilioStandIn, database_url: str,
+    worker_settings: Settings,
+) -> None:
+    phone = new_phone()
+    await onboard(wa, phone)
+    server = str(wa.client.base_url)
+    ids = await queue(database_url, wa_tenant["id"], phone)
+    await run_worker(worker_settings, CHANNEL, once=True)
+    sent = standin.state.sent_to(phone)[0]
+    for _ in range(3):  # Twilio retries; a signed callback may be replayed
+        assert standin.state.post_status(sent, "delivered", server=server).status_code == 204
+    assert standin.state.post_status(sent, "read", server=server).status_code == 204
+    async with await AsyncConnection.connect(database_url, row_factory=dict_row) as conn:
+        cur = await conn.execute("select status from public.notification_delivery_events"
+                                 " where message_sid = %s order by id", (sent["sid"],))
+        events = [r["status"] for r in await cur.fetchall()]
+    assert events == ["delivered", "read"]
+    assert (await outbox(database_url, ids))[0]["status"] == "delivered"

@@ -3,6 +3,7 @@ Supabase Realtime asks: a probe row, the caller's claims, realtime.topic set."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -11,7 +12,8 @@ from psycopg import AsyncConnection, errors
 from tests.support.db import ANON_CLAIMS, act_as
 from tests.support.tenants import Tenant
 
-STAFF = ("field_worker", "manager", "admin", "saps_liaison")
+# Who reads every ordinary ticket of the municipality (the tickets read policy).
+MUNICIPAL_BOARD = ("manager", "admin")
 
 
 async def may_receive(conn: AsyncConnection[Any], claims: dict[str, Any] | None,
@@ -31,13 +33,43 @@ async def may_receive(conn: AsyncConnection[Any], claims: dict[str, Any] | None,
         await conn.execute("rollback to savepoint probe")
 
 
-@pytest.mark.parametrize("role", STAFF)
-async def test_staff_receive_their_municipality_channel(db, tenant: Tenant, role: str) -> None:
+@pytest.mark.parametrize("role", MUNICIPAL_BOARD)
+async def test_managers_and_admins_receive_their_municipality_channel(
+    db, tenant: Tenant, role: str
+) -> None:
     assert await may_receive(db, tenant.claims[role], f"municipality:{tenant.id}")
 
 
-async def test_citizens_do_not_receive_the_municipality_channel(db, tenant: Tenant) -> None:
-    assert not await may_receive(db, tenant.claims["citizen"], f"municipality:{tenant.id}")
+@pytest.mark.parametrize("role", ["citizen", "field_worker", "saps_liaison"])
+async def test_who_does_not_read_every_ordinary_ticket_does_not_receive_the_municipality_channel(
+    db, tenant: Tenant, role: str
+) -> None:
+    """Field workers read their teams' tickets only, liaisons protected ones only."""
+    assert not await may_receive(db, tenant.claims[role], f"municipality:{tenant.id}")
+
+
+async def _team(db: AsyncConnection[Any], tenant: Tenant, *, member: str | None) -> str:
+    cur = await db.execute(
+        "insert into public.teams (tenant_id, name, categories) values (%s, %s, '{water}')"
+        " returning id", (tenant.id, f"Topic crew {uuid.uuid4().hex[:6]}"))
+    team = (await cur.fetchone())["id"]
+    if member:
+        await db.execute("insert into public.team_members (team_id, user_id, tenant_id)"
+                         " values (%s, %s, %s)", (team, tenant.users[member], tenant.id))
+    return f"team:{team}"
+
+
+async def test_field_workers_receive_only_their_own_teams_channels(
+    db, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    mine = await _team(db, tenant, member="field_worker")
+    theirs = await _team(db, tenant, member=None)
+    assert await may_receive(db, tenant.claims["field_worker"], mine)
+    assert not await may_receive(db, tenant.claims["field_worker"], theirs)
+    for role in ("citizen", "saps_liaison"):
+        assert not await may_receive(db, tenant.claims[role], mine), role
+    assert not await may_receive(db, other_tenant.claims["field_worker"], mine)
+    assert not await may_receive(db, tenant.claims["field_worker"], "team:not-a-uuid")
 
 
 @pytest.mark.parametrize("role,allowed", [

@@ -98,7 +98,7 @@ async def test_a_client_that_stops_reading_does_not_delay_the_others(
         assert reply["event"] == "phx_reply" and reply["payload"]["status"] == "ok", reply
 
         fast = await NodeSubscriber.start(
-            live_server.base_url, settings, topic=sub, token=tenant.tokens["field_worker"],
+            live_server.base_url, settings, topic=sub, token=tenant.tokens["manager"],
             vsn="2.0.0", expect=MESSAGES + 1, wait_ms=60_000, brief=True)
         assert (joined := await fast.joined())["ready"] is True, joined
 

@@ -7,9 +7,10 @@ that is their counterpart in A, so the cell is a cross-tenant attempt).
 A cell lists who is ALLOWED; everyone else must be denied. Nobody outside A is
 ever allowed anything, so `other:*` and `anon` never appear here.
 
-Storage buckets and Realtime topics are rows too; they take effect once the
-migrations that create them (0005 buckets, 0007 topic policies) are present —
-until then the matrix expects those to deny everyone.
+Storage buckets and Realtime topics are rows too. Every table, view,
+sequence and function of ours that `anon` or `authenticated` can reach has its
+row here (tests/security/test_coverage.py fails otherwise): the policies in
+EXPECTED, the privileges in GRANTS, the functions in FUNCTIONS.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ EXPECTED: dict[str, tuple[frozenset[str], ...]] = {
     "municipalities:own":         (EVERYONE,      NOBODY,        NOBODY,        NOBODY),
     "profiles:own":               (EVERYONE,      NOBODY,        EVERYONE,      NOBODY),
     "profiles:resident":          (who(M, A),     NOBODY,        who(A),        NOBODY),
-    "profiles:survivor":          (who(M, S, A),  NOBODY,        who(A),        NOBODY),
+    # Someone whose only report is protected: not the managers' to see.
+    "profiles:survivor":          (who(S, A),     NOBODY,        who(A),        NOBODY),
     "profiles:staff":             (STAFF,         NOBODY,        who(A),        NOBODY),
     "teams:ordinary":             (STAFF,         who(M, A),     who(M, A),     who(M, A)),
     "teams:saps":                 (STAFF,         who(A),        who(A),        who(A)),
@@ -46,16 +48,27 @@ EXPECTED: dict[str, tuple[frozenset[str], ...]] = {
     "team_members:saps":          (STAFF,         who(A),        who(A),        who(A)),
     "tickets:own":                (who(C, F, M, A), who(C),      who(F, M, A),  NOBODY),
     "tickets:others":             (who(M, A),     NOBODY,        who(M, A),     NOBODY),
-    "tickets:sensitive":          (who(S, A),     who(C),        who(S, A),     NOBODY),
-    "ticket_assignments:ordinary": (who(F, M, A), who(M, A),     who(M, A),     NOBODY),
-    "ticket_assignments:sensitive": (who(S, A),   who(S, A),     who(S, A),     NOBODY),
+    # Protected reports are filed through the service (it holds the key): users
+    # never write ciphertext.
+    "tickets:sensitive":          (who(S, A),     NOBODY,        who(S, A),     NOBODY),
+    # History is written by the database (routing, assign_ticket), never by hand.
+    "ticket_assignments:ordinary": (who(F, M, A), NOBODY,        NOBODY,        NOBODY),
+    "ticket_assignments:sensitive": (who(S, A),   NOBODY,        NOBODY,        NOBODY),
     "sla_policies:water":         (STAFF,         who(M, A),     who(M, A),     who(M, A)),
+    "sla_policies:gbv":           (STAFF,         who(S, A),     who(S, A),     who(S, A)),
     "media_attachments:evidence": (who(C, F, M, A), who(C, F, M, A), NOBODY,   NOBODY),
     "media_attachments:gbv":      (who(S, A),     who(S, A),     NOBODY,        NOBODY),
     "media_attachments:proof":    (who(M, A),     EVERYONE,      NOBODY,        NOBODY),
     "consent_records:own":        (EVERYONE,      EVERYONE,      EVERYONE,      NOBODY),
     "consent_records:resident":   (who(A),        NOBODY,        NOBODY,        NOBODY),
     "notification_outbox:ticket": (who(A),        NOBODY,        NOBODY,        NOBODY),
+    "media_access_log:gbv":       (who(A),        NOBODY,        NOBODY,        NOBODY),
+    # The WhatsApp channel's tables are the webhook's and workers' (service role).
+    "whatsapp_conversations:own": (NOBODY,        NOBODY,        NOBODY,        NOBODY),
+    "whatsapp_inbound_messages:own": (NOBODY,     NOBODY,        NOBODY,        NOBODY),
+    "whatsapp_media_jobs:own":    (NOBODY,        NOBODY,        NOBODY,        NOBODY),
+    "whatsapp_templates:any":     (NOBODY,        NOBODY,        NOBODY,        NOBODY),
+    "notification_delivery_events:any": (NOBODY,  NOBODY,        NOBODY,        NOBODY),
     # Internal notes (0013): staff who can see the ticket; append-only; never the citizen.
     "ticket_notes:ordinary":      (who(F, M, A),  who(F, M, A),  NOBODY,        NOBODY),
     "ticket_notes:sensitive":     (who(S, A),     who(S, A),     NOBODY,        NOBODY),
@@ -74,11 +87,16 @@ EXPECTED: dict[str, tuple[frozenset[str], ...]] = {
     # policies, which keep a user's own evidence folder private: nobody else deletes.)
     "storage:evidence/resident":     (NOBODY,        NOBODY,        NOBODY,       NOBODY),
     "storage:evidence/ticket":       (who(C, F, M, A), who(C, F, M, A), who(C),   who(C, A)),
+    # The same, before its post-upload check has passed: its uploader's alone.
+    "storage:evidence/unchecked":    (who(C),        who(C, F, M, A), who(C),     who(C)),
     "storage:documents/own-folder":  (EVERYONE,      EVERYONE,      EVERYONE,     EVERYONE),
     "storage:documents/resident":    (who(M, A),     NOBODY,        NOBODY,       NOBODY),
     "storage:gbv-evidence/ticket":   (who(S, A),     who(S, A),     who(S, A),    who(S, A)),
     # Realtime (0007): select = may receive on the topic, insert = may send.
-    "realtime:municipality":      (STAFF,         NOBODY,        NOBODY,        NOBODY),
+    # Each audience is the tickets read policy's: managers and admins read every
+    # ordinary ticket, field workers their teams', liaisons protected ones.
+    "realtime:municipality":      (who(M, A),     NOBODY,        NOBODY,        NOBODY),
+    "realtime:team":              (who(F),        NOBODY,        NOBODY,        NOBODY),
     "realtime:gbv":               (who(S, A),     NOBODY,        NOBODY,        NOBODY),
 }
 
@@ -126,7 +144,9 @@ def members(team_key: str, user_key: str) -> Target:
 
 
 _TICKET = ("insert into public.tickets (tenant_id, reporter_id, category, description,"
-           " encrypted_description, is_sensitive) values (%s, %s, %s, %s, %s, %s)")
+           " is_sensitive) values (%s, %s, %s, %s, %s)")
+_PROTECTED = ("insert into public.tickets (tenant_id, reporter_id, category,"
+              " encrypted_description, is_sensitive) values (%s, %s, %s, %s, %s)")
 _ASSIGN = ("insert into public.ticket_assignments (tenant_id, ticket_id, team_id, is_current)"
            " values (%s, %s, %s, false)")
 _MEDIA = ("insert into public.media_attachments (tenant_id, ticket_id, user_id, bucket, path,"
@@ -179,13 +199,13 @@ TARGETS: dict[str, Target] = {
     "team_members:saps": members("saps_team", "saps_liaison"),
     "tickets:own": target(
         "public.tickets", "ticket_own", "status = 'in_progress'",
-        lambda w, me: (_TICKET, (w.tenant.id, me, "water", "Leak", None, False))),
+        lambda w, me: (_TICKET, (w.tenant.id, me, "water", "Leak", False))),
     "tickets:others": target(
         "public.tickets", "ticket_others", "status = 'in_progress'",
-        lambda w, me: (_TICKET, (w.tenant.id, w["resident"], "water", "Leak", None, False))),
+        lambda w, me: (_TICKET, (w.tenant.id, w["resident"], "water", "Leak", False))),
     "tickets:sensitive": target(
         "public.tickets", "ticket_sensitive", "status = 'in_progress'",
-        lambda w, me: (_TICKET, (w.tenant.id, me, "gbv", None, CIPHERTEXT, True))),
+        lambda w, me: (_PROTECTED, (w.tenant.id, me, "gbv", CIPHERTEXT, True))),
     "ticket_assignments:ordinary": target(
         "public.ticket_assignments", "assignment", "is_current = false",
         lambda w, me: (_ASSIGN, (w.tenant.id, w["ticket_own"], w["team"]))),
@@ -196,6 +216,12 @@ TARGETS: dict[str, Target] = {
         "public.sla_policies", "sla", "response_hours = 2",
         lambda w, me: ("insert into public.sla_policies (tenant_id, category, response_hours,"
                        " resolution_hours) values (%s, 'roads', 8, 72)", (w.tenant.id,))),
+    "sla_policies:gbv": target(
+        "public.sla_policies", "sla_gbv", "resolution_hours = 9999",
+        lambda w, me: ("insert into public.sla_policies (tenant_id, category, response_hours,"
+                       " resolution_hours) values (%s, 'gbv', 2, 48)"
+                       " on conflict (tenant_id, category) do update set response_hours = 2",
+                       (w.tenant.id,))),
     "media_attachments:evidence": target(
         "public.media_attachments", "media", "is_processed = true",
         lambda w, me: (_MEDIA, (w.tenant.id, w["ticket_own"], me, "evidence",
@@ -230,6 +256,41 @@ TARGETS: dict[str, Target] = {
         "public.notification_outbox", "outbox", "status = 'cancelled'",
         lambda w, me: ("insert into public.notification_outbox (tenant_id, recipient,"
                        " template_key) values (%s, '+27820000002', 'x')", (w.tenant.id,))),
+    "media_access_log:gbv": target(
+        "public.media_access_log", "access_log", "user_id = user_id",
+        lambda w, me: ("insert into public.media_access_log (tenant_id, media_id, user_id)"
+                       " values (%s, %s, %s)", (w.tenant.id, w["media_sensitive"], me))),
+    "whatsapp_conversations:own": target(
+        "public.whatsapp_conversations", "conversation", "state = 'menu'",
+        lambda w, me: ("insert into public.whatsapp_conversations (tenant_id, phone)"
+                       " values (%s, '+27820000009')", (w.tenant.id,))),
+    "whatsapp_inbound_messages:own": Target(
+        select=lambda w, me: ("select 1 from public.whatsapp_inbound_messages"
+                              " where message_sid = %s", (w["inbound"],)),
+        insert=lambda w, me: ("insert into public.whatsapp_inbound_messages (message_sid,"
+                              " tenant_id) values ('SMmatrixforged0001', %s)", (w.tenant.id,)),
+        update=lambda w, me: ("update public.whatsapp_inbound_messages set reply = 'x'"
+                              " where message_sid = %s", (w["inbound"],)),
+        delete=lambda w, me: ("delete from public.whatsapp_inbound_messages"
+                              " where message_sid = %s", (w["inbound"],))),
+    "whatsapp_media_jobs:own": target(
+        "public.whatsapp_media_jobs", "media_job", "status = 'discard'",
+        lambda w, me: ("insert into public.whatsapp_media_jobs (tenant_id, message_sid,"
+                       " media_index, media_url) values (%s, 'SMmatrixforged0002', 0,"
+                       " 'https://example.org/x')", (w.tenant.id,))),
+    "whatsapp_templates:any": Target(
+        select=lambda w, me: ("select 1 from public.whatsapp_templates where template_key = %s",
+                              (w["template"],)),
+        insert=lambda w, me: ("insert into public.whatsapp_templates (template_key, language,"
+                              " content_sid) values ('forged', 'en', %s)", ("HX" + "0" * 32,)),
+        update=lambda w, me: ("update public.whatsapp_templates set variable_names = '{}'"
+                              " where template_key = %s", (w["template"],)),
+        delete=lambda w, me: ("delete from public.whatsapp_templates where template_key = %s",
+                              (w["template"],))),
+    "notification_delivery_events:any": target(
+        "public.notification_delivery_events", "delivery", "status = 'read'",
+        lambda w, me: ("insert into public.notification_delivery_events (message_sid, status)"
+                       " values ('SMmatrixforged0003', 'sent')", ())),
     **{f"audit_log:{name}": target(
         "public.audit_log", key, "actor_role = 'forged'",
         lambda w, me: ("insert into public.audit_log (tenant_id, actor_role, operation,"
@@ -240,22 +301,27 @@ TARGETS: dict[str, Target] = {
 }
 
 
-def storage_target(bucket: str, folder: Callable[[World, UUID], Any]) -> Target:
-    def name(w: World, me: UUID, leaf: str) -> str:
-        return f"{w.tenant.id}/{folder(w, me)}/{leaf}"
+def storage_target(bucket: str, folder: Callable[[World, UUID], Any], leaf: str) -> Target:
+    def name(w: World, me: UUID, file: str) -> str:
+        return f"{w.tenant.id}/{folder(w, me)}/{file}"
 
     where = "bucket_id = %s and name = %s"
     return Target(
         select=lambda w, me: (f"select 1 from storage.objects where {where}",
-                              (bucket, name(w, me, "existing.jpg"))),
+                              (bucket, name(w, me, leaf))),
         insert=lambda w, me: ("insert into storage.objects (bucket_id, name, owner_id, metadata)"
                               " values (%s, %s, %s, '{\"mimetype\": \"image/jpeg\"}')",
                               (bucket, name(w, me, "upload.jpg"), str(me))),
         update=lambda w, me: (f"update storage.objects set metadata = '{{}}' where {where}",
-                              (bucket, name(w, me, "existing.jpg"))),
+                              (bucket, name(w, me, leaf))),
         delete=lambda w, me: (f"delete from storage.objects where {where}",
-                              (bucket, name(w, me, "existing.jpg"))),
+                              (bucket, name(w, me, leaf))),
     )
+
+
+def storage_leaf(key: str) -> str:
+    """The existing file of a storage row; `unchecked` files never pass their check."""
+    return "unchecked.jpg" if key.endswith("/unchecked") else "existing.jpg"
 
 
 Pick = Callable[[World, UUID], Any]
@@ -267,6 +333,8 @@ STORAGE_TARGETS: dict[str, tuple[str, Pick, Pick]] = {
                                   lambda w, me: w["resident"]),
     "storage:evidence/ticket": ("evidence", lambda w, me: w["ticket_own"],
                                 lambda w, me: w.tenant.users["citizen"]),
+    "storage:evidence/unchecked": ("evidence", lambda w, me: w["ticket_own"],
+                                   lambda w, me: w.tenant.users["citizen"]),
     "storage:documents/own-folder": ("documents", lambda w, me: me, lambda w, me: me),
     "storage:documents/resident": ("documents", lambda w, me: w["resident"],
                                    lambda w, me: w["resident"]),
@@ -274,26 +342,127 @@ STORAGE_TARGETS: dict[str, tuple[str, Pick, Pick]] = {
                                     lambda w, me: w.tenant.users["saps_liaison"]),
 }
 for _key, (_bucket, _folder, _owner) in STORAGE_TARGETS.items():
-    TARGETS[_key] = storage_target(_bucket, _folder)
+    TARGETS[_key] = storage_target(_bucket, _folder, storage_leaf(_key))
 
 
-def realtime_target(prefix: str) -> Target:
-    def topic(w: World) -> str:
-        return f"{prefix}:{w.tenant.id}"
+# object -> the channel topic it stands for
+REALTIME_TOPICS: dict[str, Callable[[World], str]] = {
+    "realtime:municipality": lambda w: f"municipality:{w.tenant.id}",
+    "realtime:team": lambda w: f"team:{w['team']}",
+    "realtime:gbv": lambda w: f"gbv:{w.tenant.id}",
+}
 
+
+def realtime_target(key: str) -> Target:
+    topic = REALTIME_TOPICS[key]
     probe = "select 1 from realtime.messages where topic = %s and id = %s"
     return Target(
-        select=lambda w, me: (probe, (topic(w), w[f"probe:{prefix}"])),
+        select=lambda w, me: (probe, (topic(w), w[f"probe:{key}"])),
         insert=lambda w, me: ("insert into realtime.messages (topic, extension, payload, event,"
                               " private) values (%s, 'broadcast', '{}', 'x', true)", (topic(w),)),
         update=lambda w, me: ("update realtime.messages set payload = '{}' where topic = %s"
-                              " and id = %s", (topic(w), w[f"probe:{prefix}"])),
+                              " and id = %s", (topic(w), w[f"probe:{key}"])),
         delete=lambda w, me: ("delete from realtime.messages where topic = %s and id = %s",
-                              (topic(w), w[f"probe:{prefix}"])),
+                              (topic(w), w[f"probe:{key}"])),
     )
 
 
-TARGETS["realtime:municipality"] = realtime_target("municipality")
-TARGETS["realtime:gbv"] = realtime_target("gbv")
+for _key in REALTIME_TOPICS:
+    TARGETS[_key] = realtime_target(_key)
 
 assert set(TARGETS) == set(EXPECTED), set(TARGETS) ^ set(EXPECTED)
+
+
+# ---------------------------------------------------------------------------
+# Privileges (not only policies): what `anon` and `authenticated` hold on every
+# table, view and sequence of the schemas a signed-in user can reach with SQL.
+# "select insert(cols)" = SELECT on the table, INSERT on some columns only.
+# Anything not listed must be held by neither role. TRUNCATE, REFERENCES,
+# TRIGGER and every sequence are held by nobody.
+# ---------------------------------------------------------------------------
+GRANTS: dict[str, dict[str, str]] = {
+    # Ours: each grant is what the policies then narrow, row by row.
+    "public.audit_log": {"authenticated": "select"},
+    "public.consent_records": {"authenticated": "select insert update(cols)"},
+    "public.media_access_log": {"authenticated": "select"},
+    "public.media_attachments": {"authenticated": "select insert"},
+    "public.municipalities": {"authenticated": "select"},
+    "public.notification_outbox": {"authenticated": "select"},
+    "public.profiles": {"authenticated": "select update(cols)"},
+    "public.sla_policies": {"authenticated": "select insert update delete"},
+    "public.team_members": {"authenticated": "select insert update delete"},
+    "public.teams": {"authenticated": "select insert update delete"},
+    "public.ticket_assignments": {"authenticated": "select"},
+    "public.tickets": {"authenticated": "select insert(cols) update(cols)"},
+    "public.ticket_notes": {"authenticated": "select insert(cols)"},
+    "public.protected_casework": {"authenticated": "select update(cols)"},
+    "public.places": {"authenticated": "select insert update delete"},
+    # Supabase's: its Storage and Realtime servers act as the caller through these
+    # grants; the policies of 0005/0008 and 0007/0008 decide every row.
+    "storage.buckets": {"anon": "select insert update delete",
+                        "authenticated": "select insert update delete"},
+    "storage.objects": {"anon": "select insert update delete",
+                        "authenticated": "select insert update delete"},
+    "realtime.messages": {"anon": "select insert update", "authenticated": "select insert update"},
+    # PostGIS reference data (coordinate systems), the same for everyone.
+    "extensions.spatial_ref_sys": {"anon": "select", "authenticated": "select"},
+    "extensions.geography_columns": {"anon": "select", "authenticated": "select"},
+    "extensions.geometry_columns": {"anon": "select", "authenticated": "select"},
+}
+
+# Every function `anon` or `authenticated` may execute in these schemas, and why
+# it answers only about what the caller may read.
+FUNCTIONS: dict[str, str] = {
+    # Supabase's own helpers (claims of the caller's own token; path parsing).
+    "auth.email": "the caller's own claims",
+    "auth.jwt": "the caller's own claims",
+    "auth.role": "the caller's own claims",
+    "auth.uid": "the caller's own claims",
+    "storage.extension": "pure string function",
+    "storage.filename": "pure string function",
+    "storage.foldername": "pure string function",
+    "realtime.topic": "the caller's own setting",
+    "realtime.send": "inserts as the caller: no insert policy lets a user send",
+    "realtime.broadcast_changes": "calls realtime.send as the caller",
+    "realtime.ensure_partitions": "local platform only; creates empty partitions",
+    "realtime.local_gateway_notify": "local platform trigger function",
+    # Ours: the caller, as the database knows them now.
+    "private.actor_id": "the caller's own id",
+    "private.app_role": "the caller's own role (nothing once deactivated)",
+    "private.tenant_id": "the caller's own municipality (nothing once deactivated)",
+    "private.caller": "the caller's own profile row",
+    "private.is_staff": "about the caller",
+    "private.sees_sensitive": "about the caller",
+    "private.sees_all_non_sensitive": "about the caller",
+    "private.my_team_ids": "the caller's own teams",
+    "private.may_receive_topic": "whether the caller may receive a topic",
+    # Ours: pure functions.
+    "private.as_uuid": "pure",
+    "private.role_rank": "pure",
+    "private.transition_allowed": "pure",
+    "private.sla_status_at": "pure",
+    "private.audit_tables_for_managers": "a constant list",
+    "public.sla_status": "computed from a ticket row the caller already read",
+    # Ours: answer only about rows the caller may read (each proven in
+    # tests/security/test_helpers.py or the ticket tests).
+    "private.can_see_ticket": "true only for tickets the caller may read",
+    "private.storage_ticket_folder": "true only for tickets the caller may read",
+    "private.evidence_bucket_for": "only for tickets the caller may add evidence to",
+    "private.team_in_my_tenant": "staff only, their own municipality",
+    "private.profile_in_my_tenant": "staff only, their own municipality",
+    "private.reported_sensitive_ticket": "liaisons and admins only",
+    "private.reported_ordinary_ticket": "managers and admins only",
+    "private.may_serve_object": "reads media records through their policies",
+    "private.log_media_access": "only media the caller may see",
+    "private.record_sensitive_read": "only tickets the caller may read",
+    "private.report_receipt": "only the caller's own report",
+    "private.ticket_audit_entries": "only tickets the caller may read",
+    "private.submit_verification": "only the caller's own document",
+    "private.decide_verification": "managers and admins, their municipality",
+    "private.verification_cases": "managers and admins, their municipality",
+    "public.assign_ticket": "staff who may assign, tickets they may read",
+    "public.route_ticket": "through assign_ticket",
+    "public.set_ticket_status": "as the caller, under RLS",
+    "public.ticket_stats": "security invoker: counts only tickets the caller may read",
+    "public.match_place": "security invoker: only places the caller may read",
+}

@@ -12,7 +12,14 @@ import psycopg
 import pytest
 from psycopg import AsyncConnection
 
-from tests.security.matrix import EXPECTED, NOBODY, OPS, STORAGE_TARGETS, TARGETS
+from tests.security.matrix import (
+    EXPECTED,
+    OPS,
+    REALTIME_TOPICS,
+    STORAGE_TARGETS,
+    TARGETS,
+    storage_leaf,
+)
 from tests.security.world import World, build_world
 from tests.support.db import ANON_CLAIMS, act_as
 from tests.support.tenants import ROLES, Tenant
@@ -20,43 +27,30 @@ from tests.support.tenants import ROLES, Tenant
 ACTORS = [*ROLES, "anon", *(f"other:{role}" for role in ROLES)]
 
 
-async def _active_storage_buckets(db: AsyncConnection[Any]) -> set[str]:
-    cur = await db.execute("select id from storage.buckets")
-    return {row["id"] for row in await cur.fetchall()}
-
-
-async def _realtime_policies_exist(db: AsyncConnection[Any]) -> bool:
-    cur = await db.execute(
-        "select count(*) as n from pg_policies where schemaname = 'realtime'"
-        " and tablename = 'messages'")
-    row = await cur.fetchone()
-    return bool(row and row["n"])
-
-
-async def _add_platform_rows(db: AsyncConnection[Any], w: World, me: UUID,
-                             buckets: set[str]) -> None:
-    """Objects in Storage (where 0005 created the bucket) and one probe message
+async def _add_platform_rows(db: AsyncConnection[Any], w: World, me: UUID) -> None:
+    """Objects in Storage (checked, except the `unchecked` ones) and one probe message
     per Realtime topic, written as the owner like the servers would."""
-    for bucket, folder, owner in STORAGE_TARGETS.values():
-        if bucket in buckets:
+    for key, (bucket, folder, owner) in STORAGE_TARGETS.items():
+        name = f"{w.tenant.id}/{folder(w, me)}/{storage_leaf(key)}"
+        await db.execute(
+            "insert into storage.objects (bucket_id, name, owner_id, metadata)"
+            " values (%s, %s, %s, '{\"mimetype\": \"image/jpeg\", \"size\": 10}')"
+            " on conflict do nothing", (bucket, name, str(owner(w, me))))
+        if not key.endswith("/unchecked"):
             await db.execute(
-                "insert into storage.objects (bucket_id, name, owner_id, metadata)"
-                " values (%s, %s, %s, '{\"mimetype\": \"image/jpeg\", \"size\": 10}')"
-                " on conflict do nothing",
-                (bucket, f"{w.tenant.id}/{folder(w, me)}/existing.jpg", str(owner(w, me))))
-    for prefix in ("municipality", "gbv"):
+                "update public.media_attachments set scan_status = 'clean', scanned_at = now()"
+                " where bucket = %s and path = %s", (bucket, name))
+    for key, topic in REALTIME_TOPICS.items():
         cur = await db.execute(
             "insert into realtime.messages (topic, extension, payload, event, private)"
-            " values (%s, 'broadcast', '{}', 'probe', true) returning id",
-            (f"{prefix}:{w.tenant.id}",))
+            " values (%s, 'broadcast', '{}', 'probe', true) returning id", (topic(w),))
         row = await cur.fetchone()
         assert row is not None
-        w.ids[f"probe:{prefix}"] = row["id"]
+        w.ids[f"probe:{key}"] = row["id"]
 
 
-def _expected(obj: str, op: str, role: str, *, same_tenant: bool, active: bool) -> bool:
-    allowed = EXPECTED[obj][OPS.index(op)] if active else NOBODY
-    return same_tenant and role in allowed
+def _expected(obj: str, op: str, role: str, *, same_tenant: bool) -> bool:
+    return same_tenant and role in EXPECTED[obj][OPS.index(op)]
 
 
 async def _attempt(db: AsyncConnection[Any], op: str, sql: str, params: Any) -> str:
@@ -88,33 +82,25 @@ async def test_access_matrix(
     me = tenant.users[role if role in ROLES else "citizen"]
 
     w = await build_world(db, tenant)
-    buckets = await _active_storage_buckets(db)
-    realtime_active = await _realtime_policies_exist(db)
-    await _add_platform_rows(db, w, me, buckets)
+    await _add_platform_rows(db, w, me)
 
     holes: list[str] = []
     cells = 0
     for obj, tgt in TARGETS.items():
-        if obj.startswith("storage:"):
-            active = STORAGE_TARGETS[obj][0] in buckets
-        elif obj.startswith("realtime:"):
-            active = realtime_active
-        else:
-            active = True
         for op in OPS:
             sql, params = getattr(tgt, op)(w, me)
             await db.execute("savepoint cell")
             await act_as(db, claims)
-            if obj.startswith("realtime:"):
+            if obj in REALTIME_TOPICS:
                 await db.execute("select set_config('realtime.topic', %s, true)",
-                                 (f"{obj.split(':')[1]}:{tenant.id}",))
+                                 (REALTIME_TOPICS[obj](w),))
             try:
                 got = await _attempt(db, op, sql, params)
             except psycopg.Error as exc:
                 got = f"error {exc.sqlstate}: {str(exc).splitlines()[0]}"
             await db.execute("rollback to savepoint cell")
             cells += 1
-            want = _expected(obj, op, role, same_tenant=same_tenant, active=active)
+            want = _expected(obj, op, role, same_tenant=same_tenant)
             if got.startswith("allow") != want:
                 holes.append(f"{actor} | {obj} | {op}: expected "
                              f"{'allow' if want else 'deny'}, got {got}")

@@ -201,20 +201,51 @@ async def test_audit_entries_never_cross_municipalities(
     await act_as(db, None)
 
 
-# Logs themselves are append-only records of their own and are not re-audited.
-NOT_AUDITED = {"audit_log", "media_access_log"}
-# 0006 (WhatsApp) has not attached private.audit_row() to its tables yet; they
-# are listed here, by name, until it does (the inbound log is itself a log).
-NOT_YET_AUDITED = {"notification_delivery_events", "whatsapp_conversations",
-                   "whatsapp_inbound_messages", "whatsapp_media_jobs", "whatsapp_templates"}
-
-
 async def test_every_table_is_audited(db: AsyncConnection[Any]) -> None:
+    """No exemptions: the WhatsApp tables and the media access log included (the audit
+    log itself is the trail, and its own entries are hash-chained instead)."""
     rows = await fetch_all(
         db, "select c.relname, exists (select 1 from pg_trigger t where t.tgrelid = c.oid"
             " and t.tgname = 'audit_row') as audited from pg_class c"
             " join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public'"
-            " and c.relkind in ('r', 'p') and not c.relispartition")
-    missing = sorted(r["relname"] for r in rows
-                     if not r["audited"] and r["relname"] not in NOT_AUDITED | NOT_YET_AUDITED)
+            " and c.relkind in ('r', 'p') and not c.relispartition and c.relname <> 'audit_log'")
+    assert len(rows) >= 16
+    missing = sorted(r["relname"] for r in rows if not r["audited"])
     assert missing == [], f"tables without the private.audit_row() trigger: {missing}"
+
+
+async def test_a_protected_whatsapp_draft_is_audited_without_its_place_or_our_replies(
+    db: AsyncConnection[Any], tenant: Tenant
+) -> None:
+    cur = await db.execute(
+        "insert into public.whatsapp_conversations (tenant_id, phone, state, category)"
+        " values (%s, '+27825550101', 'location', 'gbv') returning id", (tenant.id,))
+    conv = (await cur.fetchone())["id"]  # type: ignore[index]
+    await db.execute("update public.whatsapp_conversations set address = '3 Secret Lane',"
+                     " latitude = -26.1, longitude = 28.0 where id = %s", (conv,))
+    await db.execute("insert into public.whatsapp_inbound_messages (message_sid, tenant_id,"
+                     " conversation_id, reply) values ('SMauditredact0001', %s, %s,"
+                     " 'We noted 3 Secret Lane')", (tenant.id, conv))
+    log = await entries(db, "whatsapp_conversations", conv)
+    assert [e["operation"] for e in log] == ["INSERT", "UPDATE"]
+    assert all(e["is_sensitive"] for e in log)
+    assert "Secret" not in str(log) and "-26.1" not in str(log)
+    assert log[1]["new_values"]["address"] == "changed"
+    (inbound,) = await entries(db, "whatsapp_inbound_messages", "SMauditredact0001")
+    assert inbound["new_values"]["reply"] == "[redacted]"
+    assert "Secret" not in str(inbound)
+
+
+async def test_the_reason_of_a_status_change_is_kept_with_its_entry(
+    db: AsyncConnection[Any], tenant: Tenant
+) -> None:
+    w = await build_world(db, tenant)
+    await act_as(db, tenant.claims["manager"])
+    await db.execute("select public.set_ticket_status(%s, 'in_progress', 'crew on site')",
+                     (w["ticket_others"],))
+    await db.execute("update public.tickets set priority = 'high' where id = %s",
+                     (w["ticket_others"],))
+    *_, status_change, later = await entries(db, "tickets", w["ticket_others"])
+    assert status_change["new_values"]["status"] == "in_progress"
+    assert status_change["reason"] == "crew on site"
+    assert later["reason"] is None  # the reason belongs to that one change

@@ -109,6 +109,31 @@ async def build_world(conn: AsyncConnection[Any], tenant: Tenant) -> World:
         " template_key) values (%s, %s, '+27820000001', 'ticket_received') returning id",
         (t, w["ticket_own"]))
 
+    w.ids["sla_gbv"] = await _one(
+        conn, "insert into public.sla_policies (tenant_id, category, response_hours,"
+        " resolution_hours) values (%s, 'gbv', 1, 24) returning id", (t,))
+    w.ids["access_log"] = await _one(
+        conn, "insert into public.media_access_log (tenant_id, media_id, user_id)"
+        " values (%s, %s, %s) returning id", (t, w["media_sensitive"], u["saps_liaison"]))
+    w.ids["conversation"] = await _one(
+        conn, "insert into public.whatsapp_conversations (tenant_id, phone, user_id)"
+        " values (%s, %s, %s) returning id", (t, f"+2782{uuid.uuid4().int % 10**7:07d}",
+                                              u["citizen"]))
+    w.ids["inbound"] = await _one(
+        conn, "insert into public.whatsapp_inbound_messages (message_sid, tenant_id,"
+        " conversation_id, reply) values (%s, %s, %s, 'Thanks') returning message_sid",
+        (f"SM{uuid.uuid4().hex}", t, w["conversation"]))
+    w.ids["media_job"] = await _one(
+        conn, "insert into public.whatsapp_media_jobs (tenant_id, conversation_id, message_sid,"
+        " media_index, media_url) values (%s, %s, %s, 0, 'https://example.org/a.jpg')"
+        " returning id", (t, w["conversation"], w["inbound"]))
+    w.ids["template"] = await _one(
+        conn, "insert into public.whatsapp_templates (template_key, language, content_sid)"
+        " values (%s, 'en', %s) returning template_key",
+        (f"matrix_{uuid.uuid4().hex[:8]}", "HX" + "a" * 32))
+    w.ids["delivery"] = await _one(
+        conn, "insert into public.notification_delivery_events (message_sid, outbox_id, status)"
+        " values (%s, %s, 'delivered') returning id", (f"SM{uuid.uuid4().hex}", w["outbox"]))
     w.ids["place"] = await _one(
         conn, "insert into public.places (tenant_id, name, geom) values (%s, 'Old Town',"
         " extensions.st_geogfromtext('POINT(18.8 -33.9)')) returning id", (t,))

@@ -71,6 +71,25 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
+def real_image(fmt: str) -> bytes:
+    """A small image that passes the post-upload check (the check re-encodes it)."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), "blue").save(buf, format=fmt)
+    return buf.getvalue()
+
+
+async def run_checks(live_server: LiveServer) -> None:
+    """The post-upload check, as the worker runs it, over every pending file."""
+    from app.media.worker import scan_pending
+
+    app = live_server._server.config.app  # type: ignore[attr-defined]
+    await scan_pending(app.state.pool, app.state.storage)
+
+
 def error_status(exc: Any) -> str:
     """The `statusCode` Supabase puts in an error body (storage3 keeps it as `status`)."""
     return str(exc.status)

@@ -10,7 +10,15 @@ import pytest
 from psycopg import AsyncConnection
 from storage3.exceptions import StorageApiError
 
-from tests.storage.conftest import JPEG, PNG, Tickets, error_status, unique_name
+from tests.storage.conftest import (
+    JPEG,
+    PNG,
+    Tickets,
+    error_status,
+    real_image,
+    run_checks,
+    unique_name,
+)
 from tests.support.tenants import Tenant
 
 
@@ -45,13 +53,20 @@ async def test_citizen_cannot_upload_into_another_users_folder(
     assert "row-level security" in caught.value.message
 
 
-async def test_citizen_uploads_to_the_ticket_they_reported_and_staff_read_it(
-    storage_as: Any, tenant: Tenant, tickets: Tickets
+async def test_citizen_uploads_to_the_ticket_they_reported_and_staff_read_it_once_checked(
+    storage_as: Any, tenant: Tenant, tickets: Tickets, live_server: Any
 ) -> None:
     path = f"{tenant.id}/{tickets.ordinary}/{unique_name('png')}"
     await storage_as(tenant.tokens["citizen"]).from_("evidence").upload(
-        path, PNG, {"content-type": "image/png"})
-    assert await storage_as(tenant.tokens["manager"]).from_("evidence").download(path) == PNG
+        path, real_image("PNG"), {"content-type": "image/png"})
+    # Not yet checked (type, EXIF/GPS): only its uploader gets it.
+    assert await storage_as(tenant.tokens["citizen"]).from_("evidence").download(path)
+    with pytest.raises(StorageApiError) as caught:
+        await storage_as(tenant.tokens["manager"]).from_("evidence").download(path)
+    assert error_status(caught.value) == "404"
+    await run_checks(live_server)
+    checked = await storage_as(tenant.tokens["manager"]).from_("evidence").download(path)
+    assert checked.startswith(PNG[:8])
     with pytest.raises(StorageApiError) as caught:
         await storage_as(tenant.tokens["saps_liaison"]).from_("evidence").download(path)
     assert error_status(caught.value) == "404"
@@ -75,13 +90,18 @@ async def test_nothing_crosses_municipalities(
 
 
 async def test_only_saps_liaisons_and_admins_touch_sensitive_evidence(
-    storage_as: Any, tenant: Tenant, tickets: Tickets
+    storage_as: Any, tenant: Tenant, tickets: Tickets, live_server: Any
 ) -> None:
     path = f"{tenant.id}/{tickets.sensitive}/{unique_name()}"
     await storage_as(tenant.tokens["saps_liaison"]).from_("gbv-evidence").upload(
-        path, JPEG, {"content-type": "image/jpeg"})
+        path, real_image("JPEG"), {"content-type": "image/jpeg"})
+    with pytest.raises(StorageApiError) as caught:
+        await storage_as(tenant.tokens["admin"]).from_("gbv-evidence").download(path)
+    assert error_status(caught.value) == "404"
+    await run_checks(live_server)
     for role in ("saps_liaison", "admin"):
-        assert await storage_as(tenant.tokens[role]).from_("gbv-evidence").download(path) == JPEG
+        data = await storage_as(tenant.tokens[role]).from_("gbv-evidence").download(path)
+        assert data.startswith(JPEG[:3])
     for role in ("manager", "field_worker", "citizen"):
         with pytest.raises(StorageApiError) as caught:
             await storage_as(tenant.tokens[role]).from_("gbv-evidence").download(path)
@@ -213,3 +233,38 @@ async def test_anon_key_and_bad_tokens_get_nothing(
     missing = await api.get(f"/storage/v1/object/nope/{path}",
                             headers=tenant.auth("citizen"))
     assert missing.json()["error"] == "Bucket not found"
+
+
+async def test_an_upload_token_never_downloads_and_a_download_token_never_uploads(
+    storage_as: Any, tenant: Tenant, api: httpx.AsyncClient, tickets: Tickets
+) -> None:
+    """Tokens carry their kind, bucket and exact path: the upload token from
+    POST /uploads (GBV evidence included) is refused on the download URL."""
+    path = f"{tenant.id}/{tickets.sensitive}/{unique_name()}"
+    liaison = storage_as(tenant.tokens["saps_liaison"]).from_("gbv-evidence")
+    signed = await liaison.create_signed_upload_url(path)
+    await liaison.upload_to_signed_url(path, signed["token"], JPEG,
+                                       {"content-type": "image/jpeg"})
+    stolen = await api.get(f"/storage/v1/object/sign/gbv-evidence/{path}",
+                           params={"token": signed["token"]})
+    assert stolen.status_code == 400 and "not for downloads" in stolen.text
+    download = await liaison.create_signed_url(path, 60)
+    token = download["signedURL"].split("token=", 1)[1]
+    forged = await api.put(f"/storage/v1/object/upload/sign/gbv-evidence/{path}",
+                           params={"token": token}, content=JPEG,
+                           headers={"content-type": "image/jpeg", "x-upsert": "true"})
+    assert forged.status_code == 400 and "not for uploads" in forged.text
+
+
+async def test_a_signed_url_does_not_serve_a_replacement_before_its_check(
+    storage_as: Any, tenant: Tenant, tickets: Tickets, api: httpx.AsyncClient, live_server: Any
+) -> None:
+    path = f"{tenant.id}/{tickets.ordinary}/{unique_name()}"
+    citizen = storage_as(tenant.tokens["citizen"]).from_("evidence")
+    await citizen.upload(path, real_image("JPEG"), {"content-type": "image/jpeg"})
+    await run_checks(live_server)
+    signed = await storage_as(tenant.tokens["manager"]).from_("evidence").create_signed_url(
+        path, 60)
+    assert (await api.get(signed["signedURL"])).status_code == 200
+    await citizen.upload(path, JPEG, {"content-type": "image/jpeg", "x-upsert": "true"})
+    assert (await api.get(signed["signedURL"])).status_code == 400  # not found, not served

@@ -54,16 +54,21 @@ async def test_a_sensitive_ticket_enqueues_nothing(
                        ticket["id"]) == []
 
 
-async def test_ticket_events_go_to_the_municipality_topic(
+async def test_ticket_events_go_to_the_municipality_topic_and_the_team_topic(
     api: httpx.AsyncClient, city: City, owner: AsyncConnection[Any]
 ) -> None:
     ticket = await file(api, city, description="Water everywhere near number 7")
     await api.patch(f"/api/v1/tickets/{ticket['id']}/status", json={"status": "in_progress"},
                     headers=city.auth("manager"))
-    rows = await messages(owner, ticket["id"])
-    assert [r["payload"]["operation"] for r in rows] == ["INSERT", "UPDATE"]
+    every = await messages(owner, ticket["id"])
+    team_topic = f"team:{city.teams['Water North']}"
+    assert sorted((r["payload"]["operation"], r["topic"]) for r in every) == sorted(
+        (op, topic) for op in ("INSERT", "UPDATE")
+        for topic in (f"municipality:{city.tenant.id}", team_topic))
+    rows = [r for r in every if r["topic"] == f"municipality:{city.tenant.id}"]
+    assert [r["payload"] for r in rows] == [
+        r["payload"] for r in every if r["topic"] == team_topic]
     for row in rows:
-        assert row["topic"] == f"municipality:{city.tenant.id}"
         assert row["event"] == "ticket_changed" and row["private"] is True
         assert row["extension"] == "broadcast"
         assert set(row["payload"]) == PAYLOAD_KEYS
@@ -84,3 +89,41 @@ async def test_sensitive_ticket_events_go_only_to_the_gbv_topic(
     assert {r["topic"] for r in rows} == {f"gbv:{city.tenant.id}"}
     assert all(set(r["payload"]) == PAYLOAD_KEYS for r in rows)
     assert "Private" not in str([r["payload"] for r in rows])
+
+
+async def test_a_field_worker_hears_of_their_teams_tickets_live_and_of_nothing_else(
+    api: httpx.AsyncClient, city: City, live_server: Any, settings: Any
+) -> None:
+    import asyncio
+
+    from realtime import AsyncRealtimeClient, RealtimeSubscribeStates
+
+    client = AsyncRealtimeClient(f"{live_server.base_url}/realtime/v1",
+                                 token=settings.supabase_anon_key, auto_reconnect=False)
+    await client.connect()
+    try:
+        await client.set_auth(city.tenant.tokens["field_worker"])
+        heard: list[dict[str, Any]] = []
+        states: dict[str, str] = {}
+        for topic in (f"team:{city.teams['Water North']}", f"municipality:{city.tenant.id}"):
+            channel = client.channel(topic, {"config": {"private": True}})
+            channel.on_broadcast("ticket_changed", lambda m: heard.append(m["payload"]))
+            await channel.subscribe(lambda s, e, t=topic: states.__setitem__(t, str(s)))
+        for _ in range(100):
+            if len(states) == 2:
+                break
+            await asyncio.sleep(0.05)
+        assert states == {
+            f"team:{city.teams['Water North']}": str(RealtimeSubscribeStates.SUBSCRIBED),
+            f"municipality:{city.tenant.id}": str(RealtimeSubscribeStates.CHANNEL_ERROR)}
+        theirs = await file(api, city)  # routed to Water North
+        elsewhere = await file(api, city, category="roads")
+        for _ in range(100):
+            if heard:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)
+        assert {p["id"] for p in heard} == {theirs["id"]}
+        assert elsewhere["id"] not in {p["id"] for p in heard}
+    finally:
+        await client.close()

@@ -14,7 +14,7 @@ from app.whatsapp.messages import text
 from tests.support.db import fetch_all
 from tests.whatsapp.conftest import WhatsApp, new_phone, onboard
 
-TRACKING = re.compile(r"T[A-Z]+-\d{4}-\d{6}")
+TRACKING = re.compile(r"T[A-Z]+-\d{4}-(?:\d{6}|P[2-9A-HJ-NP-Z]{6})")
 
 
 async def conversation(db: AsyncConnection[Any], phone: str) -> dict[str, Any] | None:

@@ -18,7 +18,7 @@ from tests.support.db import fetch_all
 from tests.support.twilio_standin import TwilioStandIn
 from tests.whatsapp.conftest import WhatsApp, new_phone, onboard
 
-TRACKING = re.compile(r"T[A-Z]+-\d{4}-\d{6}")
+TRACKING = re.compile(r"T[A-Z]+-\d{4}-(?:\d{6}|P[2-9A-HJ-NP-Z]{6})")
 FORBIDDEN = re.compile(r"gbv|police|amaphoyisa|polisie", re.IGNORECASE)
 CHANNEL = ChannelSettings(send_rate_per_sender=0, backoff_base_seconds=0.0)
 

@@ -1,6 +1,6 @@
 // Live ticket board: the ticket API for the list, private Realtime channels for
-// changes (municipality:<tenant> for staff, gbv:<tenant> for SAPS liaisons;
-// admins watch both). Configuration (Supabase URL, anon key, API base) comes
+// changes (municipality:<tenant> for managers, team:<team> for field workers,
+// gbv:<tenant> for SAPS liaisons; admins watch municipality and gbv). Configuration (Supabase URL, anon key, API base) comes
 // from /dashboard/config.json, so the page runs unchanged on a Supabase project.
 import { fetchJson, label, renderRow } from '/dashboard/static/tickets.js'
 
@@ -10,7 +10,7 @@ const TOPICS = {
   saps_liaison: ['gbv'],
   admin: ['municipality', 'gbv'],
   manager: ['municipality'],
-  field_worker: ['municipality'],
+  field_worker: [],
 }
 let reloadTimer = null
 
@@ -28,7 +28,8 @@ async function signIn(token) {
   $('board').hidden = false
   $('signout').hidden = false
   await loadTickets()
-  subscribe(kinds.map((kind) => `${kind}:${me.tenant_id}`))
+  const teams = me.role === 'field_worker' ? (me.team_ids || []).map((id) => `team:${id}`) : []
+  subscribe([...kinds.map((kind) => `${kind}:${me.tenant_id}`), ...teams])
 }
 
 async function loadTickets() {
@@ -73,6 +74,7 @@ function subscribe(topics) {
 function applyEvent(event) {
   if (!event || !event.id) return
   const known = state.tickets.get(event.id)
+  if (event.operation === 'LEFT_TEAM') { if (known) scheduleReload(); return } // no longer ours
   if (!known) { scheduleReload(); return } // new to us: the API decides if we may see it
   const { operation, ...fields } = event
   const ticket = { ...known, ...fields, updated_at: new Date().toISOString() }

@@ -1,0 +1,1 @@
+"""The audit trail's hash chain: sealing committed entries and verifying the chain."""

@@ -1,0 +1,20 @@
+"""SQL for the audit chain (migration 0008). Runs as the owner or the service role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg import AsyncConnection
+
+Row = dict[str, Any]
+
+
+async def seal(conn: AsyncConnection[Any]) -> int:
+    cur = await conn.execute("select private.seal_audit_log() as sealed")
+    row = await cur.fetchone()
+    return int(row["sealed"]) if row else 0
+
+
+async def verify(conn: AsyncConnection[Any]) -> list[Row]:
+    cur = await conn.execute("select * from private.verify_audit_chain()")
+    return await cur.fetchall()
