@@ -18,7 +18,7 @@ import jwt
 from fastapi import Depends, Request
 
 from app.config import Settings
-from app.db import SERVICE_CLAIMS, transaction_as
+from app.db import SERVICE_CLAIMS, in_good_standing, transaction_as
 from app.errors import Forbidden, Unauthorized
 from app.vocab import ASSIGNING_ROLES, ROLES, SENSITIVE_ROLES, STAFF_ROLES, Conn, Role
 
@@ -165,6 +165,8 @@ async def caller_transaction(
         client_ip=client_ip(request),
         user_agent=request.headers.get("user-agent", ""),
     ) as conn:
+        if not await in_good_standing(conn):
+            raise Unauthorized("this account is switched off or has changed; sign in again")
         yield conn
 
 

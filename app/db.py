@@ -82,6 +82,15 @@ async def transaction_as(
         yield conn
 
 
+async def in_good_standing(conn: AsyncConnection[Any]) -> bool:
+    """Does the database still know the caller as their token says (profile active, same
+    municipality and role)? Checked once per request, so a deactivated person is refused
+    at their next request, not when their token expires."""
+    cur = await conn.execute("select (private.caller()).user_id is not null as standing")
+    row = await cur.fetchone()
+    return bool(row and row["standing"])
+
+
 @asynccontextmanager
 async def service_transaction(
     pool: AsyncConnectionPool, *, actor: str = "service"

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from psycopg import AsyncConnection
-
-Row = dict[str, Any]
+from app.vocab import Conn, Row
 
 
-async def seal(conn: AsyncConnection[Any]) -> int:
+async def seal(conn: Conn) -> int:
     cur = await conn.execute("select private.seal_audit_log() as sealed")
     row = await cur.fetchone()
     return int(row["sealed"]) if row else 0
 
 
-async def verify(conn: AsyncConnection[Any]) -> list[Row]:
+async def verify(conn: Conn) -> list[Row]:
     cur = await conn.execute("select * from private.verify_audit_chain()")
     return await cur.fetchall()

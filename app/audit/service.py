@@ -5,11 +5,9 @@ its end is caught only by comparing heads)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-from psycopg import AsyncConnection
 
 from app.audit import repository
+from app.vocab import Conn
 
 
 @dataclass(frozen=True)
@@ -18,12 +16,12 @@ class Report:
     lines: list[str]
 
 
-async def seal(conn: AsyncConnection[Any]) -> int:
+async def seal(conn: Conn) -> int:
     """Chain every committed, unsealed entry (the pg_cron job does this each minute)."""
     return await repository.seal(conn)
 
 
-async def verify(conn: AsyncConnection[Any], *, expect_heads: dict[str, str]) -> Report:
+async def verify(conn: Conn, *, expect_heads: dict[str, str]) -> Report:
     """Walk every partition's chain; `expect_heads` maps partition -> head hash recorded
     earlier, which must still be in the chain's past (or be its head)."""
     rows = await repository.verify(conn)
@@ -46,7 +44,7 @@ async def verify(conn: AsyncConnection[Any], *, expect_heads: dict[str, str]) ->
     return Report(ok=ok, lines=lines)
 
 
-async def _in_chain(conn: AsyncConnection[Any], partition: str, entry_hash: str) -> bool:
+async def _in_chain(conn: Conn, partition: str, entry_hash: str) -> bool:
     rows = await repository.verify(conn)
     if partition not in {r["partition_name"] for r in rows}:
         return False

@@ -20,13 +20,19 @@ async def upsert_place(conn: Conn, *, tenant_id: UUID, name: str, kind: str,
         """, {"tenant": tenant_id, "name": name, "kind": kind, "geom": json.dumps(geometry)})
 
 
-async def geometry_problem(conn: Conn, geometry: dict[str, Any]) -> str | None:
+async def geometry_problem(conn: Conn, geometry: dict[str, Any],
+                           kinds: tuple[str, ...] | None = None) -> str | None:
+    """Why this GeoJSON geometry cannot be stored (not one of `kinds`, or not a valid
+    shape), or None when it can. Unreadable GeoJSON raises psycopg.Error."""
     cur = await conn.execute(
-        "select extensions.st_isvalid(g) as valid, extensions.st_isvalidreason(g) as reason"
+        "select extensions.geometrytype(g) as kind, extensions.st_isvalid(g) as valid,"
+        " extensions.st_isvalidreason(g) as reason"
         " from extensions.st_geomfromgeojson(%s) as g", (json.dumps(geometry),))
     row = await cur.fetchone()
     if row is None:
         return "geometry is not readable GeoJSON"
+    if kinds is not None and row["kind"] not in kinds:
+        return f"geometry must be a GeoJSON {' or '.join(k.title() for k in kinds)}"
     return None if row["valid"] else f"geometry is not a valid shape: {row['reason']}"
 
 

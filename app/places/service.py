@@ -61,7 +61,7 @@ async def import_places(conn: Conn, *, tenant_id: UUID, features: list[dict[str,
     """Add or replace every feature's place; all or nothing."""
     places = [checked(i, f) for i, f in enumerate(features)]
     for index, (_, _, geometry) in enumerate(places):
-        problem = await _geometry_problem(conn, geometry)
+        problem = await geometry_problem(conn, geometry)
         if problem:
             raise Invalid(f"features[{index}].{problem}")
     for name, kind, geometry in places:
@@ -87,9 +87,12 @@ async def match(conn: Conn, *, tenant_id: UUID, text: str) -> Row | None:
     return await repository.match(conn, tenant_id=tenant_id, text=text)
 
 
-async def _geometry_problem(conn: Conn, geometry: dict[str, Any]) -> str | None:
+async def geometry_problem(conn: Conn, geometry: dict[str, Any],
+                           kinds: tuple[str, ...] | None = None) -> str | None:
+    """Why this GeoJSON cannot be stored (checked by PostGIS inside a savepoint, so a
+    broken document leaves the transaction usable), or None when it can."""
     try:
         async with conn.transaction():
-            return await repository.geometry_problem(conn, geometry)
+            return await repository.geometry_problem(conn, geometry, kinds)
     except psycopg.Error:
         return "geometry is not readable GeoJSON"

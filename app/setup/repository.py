@@ -80,20 +80,6 @@ async def staff_in_municipality(conn: Conn, *, tenant_id: UUID, user_ids: list[U
     return int(row["n"]) if row else 0
 
 
-async def area_problem(conn: Conn, geojson: dict[str, Any]) -> str | None:
-    """Why this GeoJSON cannot be a service area, or None when it can."""
-    cur = await conn.execute(
-        """
-        with g as (select extensions.st_setsrid(extensions.st_geomfromgeojson(%s), 4326) as geom)
-        select extensions.geometrytype(geom) as kind, extensions.st_isvalid(geom) as valid,
-               extensions.st_isvalidreason(geom) as reason from g
-        """, (json.dumps(geojson),))
-    row = await cur.fetchone()
-    if row is None or row["kind"] not in ("POLYGON", "MULTIPOLYGON"):
-        return "service_area must be a GeoJSON Polygon or MultiPolygon"
-    return None if row["valid"] else f"service_area is not a valid shape: {row['reason']}"
-
-
 async def set_service_area(conn: Conn, *, team_id: UUID, geojson: dict[str, Any] | None) -> int:
     cur = await conn.execute(
         """

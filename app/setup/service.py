@@ -8,10 +8,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-import psycopg
-
 from app.auth import Caller
 from app.errors import Forbidden, Invalid, NotFound
+from app.places import service as places
 from app.setup import repository
 from app.setup.schemas import NewTeam, ServiceArea, SlaPolicy, TeamChange
 from app.vocab import Conn, Row
@@ -87,20 +86,12 @@ async def set_service_area(conn: Conn, *, caller: Caller, team_id: UUID,
             geometry = area.geometry_json()
         except ValueError as exc:
             raise Invalid(f"service_area: {exc}") from exc
-        problem = await _area_problem(conn, geometry)
+        problem = await places.geometry_problem(conn, geometry, ("POLYGON", "MULTIPOLYGON"))
         if problem:
-            raise Invalid(problem)
+            raise Invalid(f"service_area: {problem}")
     if await repository.set_service_area(conn, team_id=team_id, geojson=geometry) == 0:
         raise Forbidden("you may not change this team")
     return await get_team(conn, caller=caller, team_id=team_id)
-
-
-async def _area_problem(conn: Conn, geometry: dict[str, Any]) -> str | None:
-    try:
-        async with conn.transaction():
-            return await repository.area_problem(conn, geometry)
-    except psycopg.Error:
-        return "service_area is not readable GeoJSON"
 
 
 async def _require_staff(conn: Conn, caller: Caller, user_ids: list[UUID], *,
