@@ -13,10 +13,12 @@ from app.auth import TokenVerifier
 from app.config import Settings, get_settings
 from app.dashboard.router import router as dashboard_router
 from app.db import open_pool
+from app.duplicates.router import router as duplicates_router
 from app.health.router import router as health_router
 from app.identity.router import router as identity_router
 from app.media.router import router as media_router
 from app.notify.router import router as notify_router
+from app.open311.router import router as open311_router
 from app.realtime.router import router as realtime_router
 from app.storage import gateway as storage_gateway
 from app.storage import service as storage_service
@@ -30,7 +32,8 @@ log = logging.getLogger("salga")
 def routers(settings: Settings) -> list[APIRouter]:
     """Every router the app serves; local-mode gateways only without SUPABASE_URL."""
     found = [health_router, identity_router, tickets_router, dashboard_router, media_router,
-             verification_router, whatsapp_router, notify_router]
+             verification_router, whatsapp_router, notify_router, duplicates_router,
+             open311_router]
     if settings.local_mode:
         found.append(realtime_router)
         found.append(storage_gateway.router)

@@ -8,6 +8,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.duplicates.schemas import PossibleDuplicate
+
 Category = Literal["water", "electricity", "roads", "waste", "sanitation", "gbv", "other"]
 Status = Literal["open", "in_progress", "escalated", "resolved", "closed"]
 SlaStatus = Literal["on_track", "warning", "breached_response", "breached_resolution"]
@@ -53,6 +55,9 @@ class ReportReceipt(BaseModel):
     sla_response_deadline: datetime | None
     sla_resolution_deadline: datetime | None
     created_at: datetime
+    possible_duplicates: list[PossibleDuplicate] = Field(
+        default_factory=list,
+        description="Open reports of the same kind nearby (never for protected reports)")
 
 
 class TicketSummary(BaseModel):
