@@ -173,7 +173,8 @@ def escalate() -> None:
 
 
 open311_cli = typer.Typer(no_args_is_help=True, help="Open311 GeoReport v2 integrations.")
-open311_key_cli = typer.Typer(no_args_is_help=True, help="API keys, one per client and municipality.")
+open311_key_cli = typer.Typer(no_args_is_help=True,
+                              help="API keys, one per client and municipality.")
 open311_cli.add_typer(open311_key_cli, name="key")
 cli.add_typer(open311_cli, name="open311")
 
