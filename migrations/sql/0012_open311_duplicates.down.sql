@@ -8,7 +8,7 @@ drop trigger if exists enqueue_follower_notifications on public.tickets;
 drop function if exists private.enqueue_follower_notifications();
 drop function if exists public.follow_ticket(uuid, uuid, text);
 drop function if exists private.possible_duplicates(uuid, text, double precision,
-  double precision, uuid, integer);
+  double precision, uuid, integer, timestamptz);
 create or replace function private.audit_tables_for_managers() returns text[]
 language sql immutable
 set search_path = ''

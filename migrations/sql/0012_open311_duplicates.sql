@@ -243,10 +243,11 @@ $$;
 -- Security definer: a citizen filing learns of reports they cannot read,
 -- but only their reference, status, category, age and distance. The caller
 -- must belong to the municipality (or be the service role); a protected
--- category compares with nothing.
+-- category compares with nothing. `p_now` is the moment ages are counted
+-- from (tests move it; it changes nothing anyone may see).
 create function private.possible_duplicates(p_tenant_id uuid, p_category text,
   p_latitude double precision, p_longitude double precision, p_exclude uuid default null,
-  p_limit integer default 5)
+  p_limit integer default 5, p_now timestamptz default now())
 returns table (id uuid, tracking_number text, status text, category text,
                created_at timestamptz, distance_m double precision)
 language sql stable security definer
@@ -270,7 +271,7 @@ as $$
      and t.status in ('open', 'in_progress', 'escalated')
      and extensions.st_dwithin(t.location, here.point, rule.radius_m)
      and t.tenant_id = p_tenant_id and t.category = p_category
-     and t.created_at > now() - make_interval(days => rule.max_age_days)
+     and t.created_at > p_now - make_interval(days => rule.max_age_days)
      and t.id is distinct from p_exclude
    order by distance_m, t.created_at desc
    limit least(greatest(p_limit, 1), 20)
@@ -503,7 +504,7 @@ as $$
 $$;
 
 revoke all on function private.possible_duplicates(uuid, text, double precision,
-    double precision, uuid, integer),
+    double precision, uuid, integer, timestamptz),
   public.follow_ticket(uuid, uuid, text), private.enqueue_follower_notifications(),
   private.record_ticket_update(), public.merge_ticket(uuid, uuid, text),
   private.open311_client(text, text), open311.jurisdiction(text),
@@ -513,7 +514,7 @@ revoke all on function private.possible_duplicates(uuid, text, double precision,
   open311.token(uuid, uuid)
   from public, anon, authenticated;
 grant execute on function private.possible_duplicates(uuid, text, double precision,
-    double precision, uuid, integer),
+    double precision, uuid, integer, timestamptz),
   public.follow_ticket(uuid, uuid, text), public.merge_ticket(uuid, uuid, text)
   to authenticated, service_role;
 grant execute on function private.open311_client(text, text) to service_role;
