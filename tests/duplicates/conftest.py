@@ -10,7 +10,7 @@ import pytest
 from app.config import Settings
 from tests.tickets.conftest import City, build_city, owner
 
-__all__ = ["owner", "spot", "metres_north"]
+__all__ = ["metres_north", "owner", "spot"]
 
 # One spot per call, ~1 km apart, inside the north service area's longitudes.
 _SPOTS = itertools.count()

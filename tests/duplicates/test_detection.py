@@ -113,14 +113,13 @@ async def test_a_citizen_asking_the_database_directly_sees_only_their_municipali
 ) -> None:
     """The SQL function checks the caller's municipality itself (PostgREST could call it)."""
     other = await build_city(database_url, settings.supabase_jwt_secret)
-    async with await AsyncConnection.connect(database_url) as conn:
-        async with conn.transaction():
-            await act_as(conn, other.tenant.claims["citizen"])
-            cur = await conn.execute(
-                "select count(*) from private.possible_duplicates(%s, 'water', %s, %s)",
-                (town.tenant.id, *spot()))
-            row = await cur.fetchone()
-            assert row is not None and row[0] == 0
+    async with await AsyncConnection.connect(database_url) as conn, conn.transaction():
+        await act_as(conn, other.tenant.claims["citizen"])
+        cur = await conn.execute(
+            "select count(*) from private.possible_duplicates(%s, 'water', %s, %s)",
+            (town.tenant.id, *spot()))
+        row = await cur.fetchone()
+        assert row is not None and row[0] == 0
     rows = await fetch(owner, "select 1 from pg_indexes where indexname ="
                        " 'tickets_open_ordinary_location_idx'")
     assert rows
