@@ -59,6 +59,12 @@ EXPECTED: dict[str, tuple[frozenset[str], ...]] = {
     "audit_log:ordinary":         (who(M, A),     NOBODY,        NOBODY,        NOBODY),
     "audit_log:sensitive":        (who(S, A),     NOBODY,        NOBODY,        NOBODY),
     "audit_log:consent":          (who(A),        NOBODY,        NOBODY,        NOBODY),
+    # Duplicates and Open311 (0012). The citizen follows someone else's report.
+    "duplicate_rules:water":      (STAFF,         who(M, A),     who(M, A),     who(M, A)),
+    "ticket_followers:citizen":   (who(C, M, A),  NOBODY,        NOBODY,        who(C)),
+    "open311_clients:client":     (who(A),        NOBODY,        who(A),        NOBODY),
+    "open311_submissions:ticket": (who(M, A),     NOBODY,        NOBODY,        NOBODY),
+    "ticket_updates:ordinary":    (who(F, M, A),  NOBODY,        NOBODY,        NOBODY),
     # Storage (0005): objects live at {tenant_id}/{user or ticket id}/...; the
     # Storage server selects (download), inserts (upload), updates (upsert) and
     # deletes as the caller. "own" = the actor's own user folder, uploaded by them.
@@ -205,6 +211,30 @@ TARGETS: dict[str, Target] = {
                        (w.tenant.id,)))
        for name, key in (("ordinary", "audit"), ("sensitive", "audit_sensitive"),
                          ("consent", "audit_consent"))},
+    "duplicate_rules:water": target(
+        "public.duplicate_rules", "duplicate_rule", "radius_m = 60",
+        lambda w, me: ("insert into public.duplicate_rules (tenant_id, category)"
+                       " values (%s, 'roads')", (w.tenant.id,))),
+    "ticket_followers:citizen": target(
+        "public.ticket_followers", "follower", "source = 'web'",
+        lambda w, me: ("insert into public.ticket_followers (tenant_id, ticket_id, user_id,"
+                       " source) values (%s, %s, %s, 'web')",
+                       (w.tenant.id, w["ticket_own"], me))),
+    "open311_clients:client": target(
+        "public.open311_clients", "open311_client", "revoked_at = now()",
+        lambda w, me: ("insert into public.open311_clients (tenant_id, name, key_hash,"
+                       " key_prefix) values (%s, 'Forged', repeat('a', 64), 'o311_xx')",
+                       (w.tenant.id,))),
+    "open311_submissions:ticket": target(
+        "public.open311_submissions", "open311_submission", "media_url = null",
+        lambda w, me: ("insert into public.open311_submissions (tenant_id, ticket_id,"
+                       " client_id) values (%s, %s, %s)",
+                       (w.tenant.id, w["ticket_own"], w["open311_client"]))),
+    "ticket_updates:ordinary": target(
+        "public.ticket_updates", "ticket_update", "description = 'x'",
+        lambda w, me: ("insert into public.ticket_updates (tenant_id, ticket_id, status,"
+                       " source) values (%s, %s, 'open', 'staff')",
+                       (w.tenant.id, w["ticket_own"]))),
 }
 
 
