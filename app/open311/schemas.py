@@ -13,6 +13,7 @@ from app.vocab import CATEGORIES, SENSITIVE_CATEGORY
 
 SERVICE_CODES = tuple(c for c in CATEGORIES if c != SENSITIVE_CATEGORY)
 MAX_WINDOW = timedelta(days=90)
+MAX_DEPTH = 100_000
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -109,6 +110,9 @@ class RequestsQuery(_Base):
 
     @model_validator(mode="after")
     def _window(self) -> RequestsQuery:
+        if self.page * self.page_size > MAX_DEPTH:
+            raise ValueError(f"pages reach back {MAX_DEPTH:,} requests at most;"
+                             " narrow start_date/end_date instead")
         if self.start_date and self.end_date:
             if self.end_date < self.start_date:
                 raise ValueError("end_date is before start_date")

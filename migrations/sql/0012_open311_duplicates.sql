@@ -422,16 +422,22 @@ revoke all on schema open311 from public;
 grant usage on schema open311 to anon, authenticated, service_role;
 
 -- The active client holding this key for the municipality with this code.
+-- Its last use is noted at most hourly (each note is an audited change).
 create function private.open311_client(p_jurisdiction text, p_key_hash text)
 returns table (client_id uuid, tenant_id uuid)
-language sql security definer
+language plpgsql security definer
 set search_path = ''
 as $$
-  update public.open311_clients c set last_used_at = now()
-    from public.municipalities m
-   where m.id = c.tenant_id and m.code = upper(p_jurisdiction) and m.is_active
-     and c.key_hash = p_key_hash and c.revoked_at is null
-  returning c.id, c.tenant_id
+begin
+  return query
+    update public.open311_clients c
+       set last_used_at = case when c.last_used_at > now() - interval '1 hour'
+                               then c.last_used_at else now() end
+      from public.municipalities m
+     where m.id = c.tenant_id and m.code = upper(p_jurisdiction) and m.is_active
+       and c.key_hash = p_key_hash and c.revoked_at is null
+    returning c.id, c.tenant_id;
+end
 $$;
 
 -- A municipality by its code (the Open311 jurisdiction_id).
@@ -473,7 +479,8 @@ as $$
    limit least(greatest(p_limit, 1), 1000) offset greatest(p_offset, 0)
 $$;
 
--- Public updates of a municipality's ordinary tickets in a time window.
+-- Public updates of a municipality's ordinary tickets in a time window,
+-- oldest first: the newest 1,000 of it.
 create function open311.updates(p_tenant_id uuid, p_start timestamptz,
   p_end timestamptz, p_limit integer)
 returns table (id uuid, ticket_id uuid, status text, is_duplicate boolean,
@@ -481,15 +488,17 @@ returns table (id uuid, ticket_id uuid, status text, is_duplicate boolean,
 language sql stable security definer
 set search_path = ''
 as $$
-  select u.id, u.ticket_id, u.status, u.is_duplicate,
-         case when u.source = 'open311' then u.description end, u.created_at
-    from public.ticket_updates u
-    join public.tickets t on t.id = u.ticket_id and not t.is_sensitive
-   where u.tenant_id = p_tenant_id
-     and (p_start is null or u.created_at >= p_start)
-     and (p_end is null or u.created_at <= p_end)
-   order by u.created_at, u.id
-   limit least(greatest(p_limit, 1), 1000)
+  select * from (
+    select u.id, u.ticket_id, u.status, u.is_duplicate,
+           case when u.source = 'open311' then u.description end, u.created_at
+      from public.ticket_updates u
+      join public.tickets t on t.id = u.ticket_id and not t.is_sensitive
+     where u.tenant_id = p_tenant_id
+       and (p_start is null or u.created_at >= p_start)
+       and (p_end is null or u.created_at <= p_end)
+     order by u.created_at desc, u.id desc
+     limit least(greatest(p_limit, 1), 1000)) newest
+   order by newest.created_at, newest.id
 $$;
 
 -- The request a token (an Open311 submission) became.

@@ -220,6 +220,7 @@ BAD_QUERIES: list[tuple[dict[str, Any], str]] = [
     ({"service_code": "gbv"}, "service_code"),
     ({"page_size": 1001}, "page_size"),
     ({"page": 0}, "page"),
+    ({"page": 101, "page_size": 1000}, "narrow start_date"),
     ({"service_request_id": "DEMO-2026-000001"}, "service_request_id"),
 ]
 
