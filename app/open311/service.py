@@ -59,9 +59,19 @@ def discovery(base_url: str) -> dict[str, Any]:
                            "formats": ["text/xml", "application/json"]}]}
 
 
+DESCRIPTIONS = {
+    "water": "Burst or leaking pipes, no water, low pressure, dirty water",
+    "electricity": "Outages, damaged lines or boxes, street lights",
+    "roads": "Potholes, damaged roads and pavements, stormwater drains",
+    "waste": "Missed refuse collection, illegal dumping",
+    "sanitation": "Blocked or overflowing sewers, broken public toilets",
+    "other": "Any other municipal service problem",
+}
+
+
 def _service(code: str) -> dict[str, Any]:
     return {"service_code": code, "service_name": label("cat", code, "en"),
-            "description": f"{label('cat', code, 'en')} problems in the municipality",
+            "description": DESCRIPTIONS[code],
             "metadata": False, "type": "realtime", "keywords": code,
             "group": "municipal services"}
 
@@ -91,7 +101,7 @@ def _request(row: Row, municipality: str) -> dict[str, Any]:
         "agency_responsible": municipality,
         "requested_datetime": row["created_at"], "updated_datetime": row["updated_at"],
         "expected_datetime": row["expected_at"] if row["status"] in OPEN else None,
-        "lat": row["latitude"], "long": row["longitude"], "media_url": row["media_url"],
+        "lat": row["latitude"], "long": row["longitude"],
     }
 
 

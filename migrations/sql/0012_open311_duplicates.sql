@@ -451,24 +451,22 @@ as $$
 $$;
 
 -- Ordinary requests of a municipality, newest first, with only what is
--- public: no reporter, no contact, no text, no address; the location is
--- rounded to about 100 m. Protected reports are filtered before paging, so
+-- public: no reporter, no contact, no text, no address, no photo; the
+-- location is rounded to about 100 m. Protected reports are filtered before paging, so
 -- neither a page's size nor an id reveals one.
 create function open311.requests(p_tenant_id uuid, p_ids uuid[], p_category text,
   p_start timestamptz, p_end timestamptz, p_open boolean, p_limit integer, p_offset integer)
 returns table (id uuid, category text, status text, duplicate_of uuid,
                created_at timestamptz, updated_at timestamptz, expected_at timestamptz,
-               latitude double precision, longitude double precision, media_url text)
+               latitude double precision, longitude double precision)
 language sql stable security definer
 set search_path = ''
 as $$
   select t.id, t.category, t.status, t.duplicate_of, t.created_at, t.updated_at,
          t.sla_resolution_deadline,
          round(extensions.st_y(t.location::extensions.geometry)::numeric, 3)::float8,
-         round(extensions.st_x(t.location::extensions.geometry)::numeric, 3)::float8,
-         s.media_url
+         round(extensions.st_x(t.location::extensions.geometry)::numeric, 3)::float8
     from public.tickets t
-    left join public.open311_submissions s on s.ticket_id = t.id
    where t.tenant_id = p_tenant_id and not t.is_sensitive
      and (p_ids is null or t.id = any (p_ids))
      and (p_category is null or t.category = p_category)

@@ -191,7 +191,7 @@ async def test_listing_requests_with_filters_and_pages(
     for request in listed:
         assert request["status"] == "open" and request["expected_datetime"]
         assert not set(request) & {"description", "address", "email", "first_name",
-                                   "last_name", "phone", "account_id"}
+                                   "last_name", "phone", "account_id", "media_url"}
     status, waste = await o311.get("requests", fmt, service_request_id=",".join(filed),
                                    service_code="waste")
     assert [r["service_request_id"] for r in waste] == filed[2:]
