@@ -57,14 +57,31 @@ async def ticket_for_token(conn: Conn, *, tenant_id: UUID, token: UUID) -> UUID 
 
 # --- As the service role ------------------------------------------------------
 
+async def recent_submission(conn: Conn, *, client_id: UUID, fingerprint: str) -> Row | None:
+    """The same request from the same client in the last 10 minutes (a retry)."""
+    cur = await conn.execute(
+        "select s.id, s.ticket_id, t.tracking_number from public.open311_submissions s"
+        "  join public.tickets t on t.id = s.ticket_id"
+        " where s.client_id = %s and s.fingerprint = %s"
+        "   and s.created_at > now() - interval '10 minutes'"
+        " order by s.created_at desc limit 1", (client_id, fingerprint))
+    return await cur.fetchone()
+
+
+async def lock_client(conn: Conn, client_id: UUID) -> None:
+    """Serialise one client's filings, so two copies of a retry cannot both file."""
+    await conn.execute("select pg_advisory_xact_lock(hashtextextended(%s, 311))",
+                       (str(client_id),))
+
+
 async def add_submission(
     conn: Conn, *, tenant_id: UUID, ticket_id: UUID, client_id: UUID,
-    contact: dict[str, Any], media_url: str | None,
+    contact: dict[str, Any], media_url: str | None, fingerprint: str,
 ) -> UUID:
     cur = await conn.execute(
         "insert into public.open311_submissions (tenant_id, ticket_id, client_id, contact,"
-        " media_url) values (%s, %s, %s, %s, %s) returning id",
-        (tenant_id, ticket_id, client_id, Jsonb(contact), media_url))
+        " media_url, fingerprint) values (%s, %s, %s, %s, %s, %s) returning id",
+        (tenant_id, ticket_id, client_id, Jsonb(contact), media_url, fingerprint))
     row = await cur.fetchone()
     assert row is not None
     return UUID(str(row["id"]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from uuid import UUID
@@ -75,6 +77,12 @@ class RequestIn(_Keyed):
         if self.lat is None and not self.address_string:
             raise ValueError("give a location: lat and long, or address_string")
         return self
+
+    def fingerprint(self) -> str:
+        """What identifies a retry of this request: service, place and text."""
+        asked = json.dumps([self.service_code, self.lat, self.long, self.address_string,
+                            self.description, self.media_url, self.contact()])
+        return hashlib.sha256(asked.encode()).hexdigest()
 
     def contact(self) -> dict[str, str]:
         fields = ("email", "first_name", "last_name", "phone", "device_id", "account_id")

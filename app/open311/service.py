@@ -106,16 +106,25 @@ def _request(row: Row, municipality: str) -> dict[str, Any]:
 
 
 async def file_request(conn: Conn, *, body: RequestIn) -> list[dict[str, Any]]:
-    """File a request as the client holding the key (service role)."""
+    """File a request as the client holding the key (service role). A retry of the
+    same request by the same client within 10 minutes returns the first one."""
     municipality = await jurisdiction(conn, body.jurisdiction_id)
     holder = await client(conn, code=municipality["code"], api_key=body.api_key)
+    await repository.lock_client(conn, holder["client_id"])
+    fingerprint = body.fingerprint()
+    earlier = await repository.recent_submission(
+        conn, client_id=holder["client_id"], fingerprint=fingerprint)
+    if earlier is not None:
+        return [{"service_request_id": str(earlier["ticket_id"]), "token": str(earlier["id"]),
+                 "service_notice": f"Reference {earlier['tracking_number']}"}]
     receipt = await tickets.file_report(
         conn, tenant_id=holder["tenant_id"], reporter_id=None, category=body.service_code,
         description=body.description, latitude=body.lat, longitude=body.long,
         address=body.address_string, source="api")
     token = await repository.add_submission(
         conn, tenant_id=holder["tenant_id"], ticket_id=UUID(str(receipt["id"])),
-        client_id=holder["client_id"], contact=body.contact(), media_url=body.media_url)
+        client_id=holder["client_id"], contact=body.contact(), media_url=body.media_url,
+        fingerprint=fingerprint)
     found = receipt.get("possible_duplicates") or []
     return [{
         "service_request_id": str(receipt["id"]), "token": str(token),

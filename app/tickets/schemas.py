@@ -106,6 +106,8 @@ class TicketDetail(TicketSummary):
     closed_at: datetime | None
     escalated_at: datetime | None
     escalation_reason: str | None
+    duplicate_of: UUID | None = Field(
+        default=None, description="The original this ticket was merged into, if any")
     assignments: list[Assignment] | None = Field(
         default=None, description="Assignment history (staff only)")
 

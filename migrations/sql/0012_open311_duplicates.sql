@@ -99,13 +99,17 @@ create table public.open311_submissions (
   client_id uuid not null references public.open311_clients (id),
   contact jsonb not null default '{}'::jsonb,
   media_url text check (media_url is null or length(media_url) <= 2000),
+  -- SHA-256 of what was asked (service, place, text): a client's retry of the
+  -- same request within minutes gets the same request back, not a second one.
+  fingerprint text not null check (fingerprint ~ '^[0-9a-f]{64}$'),
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   created_by uuid,
   updated_by uuid
 );
 create index open311_submissions_tenant_idx on public.open311_submissions (tenant_id);
-create index open311_submissions_client_idx on public.open311_submissions (client_id);
+create index open311_submissions_client_idx
+  on public.open311_submissions (client_id, fingerprint, created_at desc);
 
 -- Public updates of ordinary tickets (mySociety's servicerequestupdates):
 -- each status change, and each update a client posts (idempotent by the

@@ -50,6 +50,8 @@ async def test_a_merged_duplicate_closes_with_a_link_and_hands_over_followers_an
     assert body["status"] == "closed" and body["duplicate_of"] == original
     assert body["duplicate_of_tracking_number"].startswith(town.tenant.code)
 
+    detail = await api.get(f"/api/v1/tickets/{dup['id']}", headers=town.auth("manager"))
+    assert detail.json()["duplicate_of"] == original and detail.json()["status"] == "closed"
     followers = await fetch(owner, "select user_id, source from public.ticket_followers"
                             " where ticket_id = %s", original)
     assert followers == [{"user_id": town.tenant.users["citizen"], "source": "merge"}]

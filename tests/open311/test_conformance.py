@@ -81,9 +81,11 @@ async def test_an_unknown_format_is_a_400_error_list(o311: Open311) -> None:
 async def test_a_request_is_filed_like_every_other_report(
     o311: Open311, key: str, town: City, owner: AsyncConnection[Any], fmt: str
 ) -> None:
-    status, body = await o311.post("requests", fmt, **request_form(
+    asked = request_form(
         key, email="thandi@example.org", first_name="Thandi", last_name="Mokoena",
-        phone="+27 82 555 0101", media_url="https://fms.example/photo/1.jpeg"))
+        phone="+27 82 555 0101", media_url="https://fms.example/photo/1.jpeg",
+        description=f"Water pouring from a hydrant ({fmt})")
+    status, body = await o311.post("requests", fmt, **asked)
     assert status == 201, body
     [receipt] = body
     assert set(receipt) <= {"service_request_id", "token", "service_notice",
@@ -99,8 +101,16 @@ async def test_a_request_is_filed_like_every_other_report(
     assert kept["contact"]["email"] == "thandi@example.org"
     assert str(kept["id"]) == receipt["token"]
 
-    # The same report again: the first is offered as a possible duplicate.
-    status, again = await o311.post("requests", fmt, **request_form(key))
+    # A retry of the very same request is the same request, filed once.
+    before = await count_tickets(owner, town)
+    status, retried = await o311.post("requests", fmt, **asked)
+    assert status == 201 and retried[0]["service_request_id"] == receipt["service_request_id"]
+    assert retried[0]["token"] == receipt["token"]
+    assert await count_tickets(owner, town) == before
+
+    # Another report of the same thing: the first is offered as a possible duplicate.
+    status, again = await o311.post("requests", fmt, **request_form(
+        key, description=f"Hydrant still pouring water ({fmt})"))
     assert status == 201
     found = [d["service_request_id"] for d in again[0]["possible_duplicates"]]
     assert receipt["service_request_id"] in found
@@ -180,10 +190,10 @@ async def test_listing_requests_with_filters_and_pages(
     o311: Open311, key: str, fmt: str
 ) -> None:
     filed = []
-    for code in ("roads", "roads", "waste"):
+    for i, code in enumerate(("roads", "roads", "waste")):
         status, body = await o311.post("requests", fmt, **request_form(
             key, service_code=code, lat=None, long=None, address_string="3 Church Street",
-            email="private@example.org"))
+            email="private@example.org", description=f"Report {i} ({fmt})"))
         assert status == 201
         filed.append(body[0]["service_request_id"])
     status, listed = await o311.get("requests", fmt, service_request_id=",".join(filed))

@@ -25,8 +25,9 @@ async def test_protected_reports_are_invisible_to_open311(
 ) -> None:
     ordinary: list[str] = []
     protected: list[str] = []
-    for _ in range(3):
-        status, body = await o311.post("requests", fmt, **request_form(key))
+    for i in range(3):
+        status, body = await o311.post("requests", fmt, **request_form(
+            key, description=f"Hydrant {i} leaking ({fmt})"))
         ordinary.append(body[0]["service_request_id"])
         protected.append((await file(api, town, category="gbv", sensitive=True))["id"])
         protected.append((await file(api, town, category="water", sensitive=True))["id"])

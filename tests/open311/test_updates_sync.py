@@ -35,7 +35,7 @@ async def test_status_travels_both_ways(
     owner: AsyncConnection[Any], fmt: str
 ) -> None:
     status, body = await o311.post("requests", fmt, **request_form(key, lat=None, long=None,
-                                   address_string="7 Station Road"))
+                                   address_string=f"7 Station Road ({fmt})"))
     request_id = body[0]["service_request_id"]
     assert await updates_of(o311, fmt, request_id) == []
 
@@ -89,7 +89,7 @@ async def test_bad_updates_are_refused_and_change_nothing(
     fmt: str
 ) -> None:
     status, body = await o311.post("requests", fmt, **request_form(key, lat=None, long=None,
-                                   address_string="9 Station Road"))
+                                   address_string=f"9 Station Road ({fmt})"))
     request_id = body[0]["service_request_id"]
     good = {"api_key": key, "service_request_id": request_id, "status": "CLOSED",
             "description": "Done", "update_id": f"fms-{uuid4()}"}
