@@ -60,8 +60,7 @@ async def ticket_for_token(conn: Conn, *, tenant_id: UUID, token: UUID) -> UUID 
 async def recent_submission(conn: Conn, *, client_id: UUID, fingerprint: str) -> Row | None:
     """The same request from the same client in the last 10 minutes (a retry)."""
     cur = await conn.execute(
-        "select s.id, s.ticket_id, t.tracking_number from public.open311_submissions s"
-        "  join public.tickets t on t.id = s.ticket_id"
+        "select s.id, s.ticket_id from public.open311_submissions s"
         " where s.client_id = %s and s.fingerprint = %s"
         "   and s.created_at > now() - interval '10 minutes'"
         " order by s.created_at desc limit 1", (client_id, fingerprint))

@@ -105,6 +105,12 @@ def _request(row: Row, municipality: str) -> dict[str, Any]:
     }
 
 
+def notice(municipality: Row) -> str:
+    """No tracking number: ours count every report, protected ones included, so a
+    sequence of them beside the public list would count protected reports."""
+    return f"Received by {municipality['name']}"
+
+
 async def file_request(conn: Conn, *, body: RequestIn) -> list[dict[str, Any]]:
     """File a request as the client holding the key (service role). A retry of the
     same request by the same client within 10 minutes returns the first one."""
@@ -116,7 +122,7 @@ async def file_request(conn: Conn, *, body: RequestIn) -> list[dict[str, Any]]:
         conn, client_id=holder["client_id"], fingerprint=fingerprint)
     if earlier is not None:
         return [{"service_request_id": str(earlier["ticket_id"]), "token": str(earlier["id"]),
-                 "service_notice": f"Reference {earlier['tracking_number']}"}]
+                 "service_notice": notice(municipality)}]
     receipt = await tickets.file_report(
         conn, tenant_id=holder["tenant_id"], reporter_id=None, category=body.service_code,
         description=body.description, latitude=body.lat, longitude=body.long,
@@ -128,7 +134,7 @@ async def file_request(conn: Conn, *, body: RequestIn) -> list[dict[str, Any]]:
     found = receipt.get("possible_duplicates") or []
     return [{
         "service_request_id": str(receipt["id"]), "token": str(token),
-        "service_notice": f"Reference {receipt['tracking_number']}",
+        "service_notice": notice(municipality),
         "possible_duplicates": [{"service_request_id": str(d["id"]),
                                  "distance_m": round(float(d["distance_m"]), 1)}
                                 for d in found] or None,

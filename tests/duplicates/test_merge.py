@@ -40,7 +40,7 @@ async def test_a_merged_duplicate_closes_with_a_link_and_hands_over_followers_an
     assert original in [d["id"] for d in dup["possible_duplicates"]]
     await owner.execute(
         "insert into public.media_attachments (tenant_id, ticket_id, user_id, bucket, path,"
-        " purpose) values (%s, %s, %s, 'evidence', %s, 'evidence')",
+        " purpose, scan_status) values (%s, %s, %s, 'evidence', %s, 'evidence', 'clean')",
         (town.tenant.id, dup["id"], town.tenant.users["citizen"],
          f"{town.tenant.id}/{dup['id']}/{uuid4()}.jpg"))
 
