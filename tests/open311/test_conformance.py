@@ -4,6 +4,7 @@ lists with 400/403/404, and bad input changes nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -135,6 +136,10 @@ BAD_REQUESTS: list[tuple[dict[str, Any], str]] = [
     ({"lat": None, "long": None}, "address_string"),
     ({"lat": "north"}, "lat"),
     ({"lat": 91}, "lat"),
+    ({"lat": "nan"}, "lat"),
+    ({"long": "inf"}, "long"),
+    ({"address_string": "x" * 501, "lat": None, "long": None}, "address_string"),
+    ({"jurisdiction_id": "x" * 9}, "jurisdiction_id"),
     ({"media_url": "javascript:alert(1)"}, "media_url"),
     ({"email": "not-an-email"}, "email"),
     ({"api_key": None}, "api_key"),
@@ -153,6 +158,12 @@ async def test_bad_requests_are_400_naming_the_field_and_file_nothing(
     response = await o311.api.post(f"/open311/v2/requests.{fmt}", json=request_form(key),
                                    params={"jurisdiction_id": o311.code})
     assert response.status_code == 400
+    for content in (b"description=\xff\xfe&service_code=water", b"description=" + b"x" * 70_000):
+        response = await o311.api.post(
+            f"/open311/v2/requests.{fmt}", content=content,
+            params={"jurisdiction_id": o311.code, "api_key": key},
+            headers={"content-type": "application/x-www-form-urlencoded"})
+        assert response.status_code == 400, response.text
     assert await count_tickets(owner, town) == before
 
 
@@ -246,3 +257,14 @@ async def test_bad_queries_are_400_naming_the_field(o311: Open311, fmt: str) -> 
     for unknown in (str(uuid4()), "12345"):
         status, body = await o311.get(f"requests/{unknown}", fmt)
         assert status == 404 and "service_request_id" in error(body, 404)
+
+
+async def test_simultaneous_copies_of_a_request_file_it_once(
+    o311: Open311, key: str, town: City, owner: AsyncConnection[Any]
+) -> None:
+    before = await count_tickets(owner, town)
+    asked = request_form(key, description=f"Sent three times at once {uuid4()}")
+    answers = await asyncio.gather(*(o311.post("requests", "json", **asked) for _ in range(3)))
+    assert {status for status, _ in answers} == {201}
+    assert len({body[0]["service_request_id"] for _, body in answers}) == 1
+    assert await count_tickets(owner, town) == before + 1

@@ -228,7 +228,7 @@ TARGETS: dict[str, Target] = {
     "open311_submissions:ticket": target(
         "public.open311_submissions", "open311_submission", "media_url = null",
         lambda w, me: ("insert into public.open311_submissions (tenant_id, ticket_id,"
-                       " client_id) values (%s, %s, %s)",
+                       " client_id, fingerprint) values (%s, %s, %s, repeat('1', 64))",
                        (w.tenant.id, w["ticket_own"], w["open311_client"]))),
     "ticket_updates:ordinary": target(
         "public.ticket_updates", "ticket_update", "description = 'x'",

@@ -121,8 +121,9 @@ async def build_world(conn: AsyncConnection[Any], tenant: Tenant) -> World:
         " values (%s, %s, %s, 'o311_abcd') returning id",
         (t, f"Client {uuid.uuid4().hex[:6]}", uuid.uuid4().hex * 2))
     w.ids["open311_submission"] = await _one(
-        conn, "insert into public.open311_submissions (tenant_id, ticket_id, client_id, contact)"
-        " values (%s, %s, %s, '{\"email\": \"a@b.example\"}') returning id",
+        conn, "insert into public.open311_submissions (tenant_id, ticket_id, client_id, contact,"
+        " fingerprint) values (%s, %s, %s, '{\"email\": \"a@b.example\"}', repeat('0', 64))"
+        " returning id",
         (t, w["ticket_others"], w["open311_client"]))
     w.ids["ticket_update"] = await _one(
         conn, "insert into public.ticket_updates (tenant_id, ticket_id, status, source)"
