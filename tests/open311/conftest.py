@@ -12,8 +12,11 @@ from typing import Any
 import httpx
 import pytest
 from lxml import etree
+from psycopg import AsyncConnection
+from psycopg.rows import dict_row
 
 from app.config import Settings
+from app.open311 import service as open311
 from tests.test_cli import salga
 from tests.tickets.conftest import City, build_city, owner
 
@@ -77,9 +80,16 @@ def make_key(database_url: str, code: str, name: str) -> str:
     return made.stdout.strip()
 
 
+async def quick_key(database_url: str, code: str, name: str) -> str:
+    """A key made in-process (the CLI itself is tested with `make_key`)."""
+    async with await AsyncConnection.connect(database_url, row_factory=dict_row) as conn, \
+            conn.transaction():
+        return await open311.add_key(conn, code=code, name=name)
+
+
 @pytest.fixture(scope="module")
-def key(town: City, database_url: str) -> str:
-    return make_key(database_url, town.tenant.code, "FixMyStreet")
+async def key(town: City, database_url: str) -> str:
+    return await quick_key(database_url, town.tenant.code, "FixMyStreet")
 
 
 @pytest.fixture

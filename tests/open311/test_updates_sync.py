@@ -12,7 +12,7 @@ import httpx
 import pytest
 from psycopg import AsyncConnection
 
-from tests.open311.conftest import Open311, make_key
+from tests.open311.conftest import Open311, quick_key
 from tests.open311.test_conformance import error, request_form
 from tests.tickets.conftest import City, fetch
 
@@ -93,7 +93,7 @@ async def test_bad_updates_are_refused_and_change_nothing(
     request_id = body[0]["service_request_id"]
     good = {"api_key": key, "service_request_id": request_id, "status": "CLOSED",
             "description": "Done", "update_id": f"fms-{uuid4()}"}
-    other_client = make_key(database_url, town.tenant.code, f"Another client {fmt}")
+    other_client = await quick_key(database_url, town.tenant.code, f"Another client {fmt}")
     cases: list[tuple[dict[str, Any], int, str]] = [
         ({"api_key": "o311_wrong-key-000"}, 403, "api_key"),
         ({"api_key": other_client}, 404, "service_request_id"),
