@@ -182,8 +182,17 @@ async def list_updates(conn: Conn, *, query: UpdatesQuery) -> list[dict[str, Any
                                     start=query.start_date, end=query.end_date, limit=1000)
     return [{"update_id": str(r["id"]), "service_request_id": str(r["ticket_id"]),
              "status": "duplicate" if r["is_duplicate"] else UPDATE_STATUS[r["status"]],
-             "updated_datetime": r["created_at"], "description": r["description"] or ""}
+             "updated_datetime": r["created_at"], "description": _update_text(r)}
             for r in rows]
+
+
+def _update_text(row: Row) -> str:
+    """A client's own words, else a plain account of the change (never staff's notes)."""
+    if row["description"]:
+        return str(row["description"])
+    if row["is_duplicate"]:
+        return "Closed: the same problem was already reported"
+    return f"Report {label('status', row['status'], 'en')}"
 
 
 async def _apply_status(conn: Conn, ticket: Row, wanted: str, client_name: str) -> str:

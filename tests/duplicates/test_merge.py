@@ -8,10 +8,13 @@ from typing import Any
 from uuid import uuid4
 
 import httpx
+import psycopg
+import pytest
 from psycopg import AsyncConnection
 
 from app.config import Settings
 from tests.duplicates.conftest import spot
+from tests.support.db import SERVICE_CLAIMS, act_as
 from tests.tickets.conftest import City, build_city, fetch, file
 
 
@@ -135,3 +138,18 @@ async def test_a_citizen_follows_an_open_ordinary_report_once(
     assert staff.status_code == 403
     assert not await fetch(owner, "select 1 from public.ticket_followers where ticket_id = %s",
                            protected["id"])
+
+
+async def test_not_even_the_service_role_makes_anyone_follow_a_protected_report(
+    api: httpx.AsyncClient, town: City, database_url: str
+) -> None:
+    """The WhatsApp path follows as the service role: the function itself refuses."""
+    protected = await file(api, town, category="gbv", sensitive=True, where=spot())
+    async with await AsyncConnection.connect(database_url) as conn:
+        for ticket in (protected["id"], str(uuid4())):
+            async with conn.transaction():
+                await act_as(conn, SERVICE_CLAIMS)
+                with pytest.raises(psycopg.Error) as refused:
+                    await conn.execute("select public.follow_ticket(%s, %s, 'whatsapp')",
+                                       (ticket, town.tenant.users["citizen"]))
+                assert refused.value.sqlstate == "SA404"

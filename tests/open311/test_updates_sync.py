@@ -46,7 +46,8 @@ async def test_status_travels_both_ways(
     assert moved.status_code == 200
     [update] = await updates_of(o311, fmt, request_id)
     assert update["status"] == "in_progress" and update["update_id"]
-    assert update["description"] in ("", None)  # staff's internal reasons stay inside
+    assert update["description"] == "Report being worked on"  # never staff's own notes
+    assert "crew sent" not in str(await updates_of(o311, fmt, request_id))
 
     # A FixMyStreet user says it is fixed: the ticket is resolved.
     fms_update = {"api_key": key, "service_request_id": request_id,
