@@ -225,6 +225,49 @@ def audit_verify(
         raise typer.Exit(1)
 
 
+open311_cli = typer.Typer(no_args_is_help=True, help="Open311 GeoReport v2 integrations.")
+open311_key_cli = typer.Typer(no_args_is_help=True,
+                              help="API keys, one per client and municipality.")
+open311_cli.add_typer(open311_key_cli, name="key")
+cli.add_typer(open311_cli, name="open311")
+
+
+@open311_key_cli.command("add")
+def open311_key_add(
+    municipality: Annotated[str, typer.Option(help="Municipality code (the jurisdiction_id)")],
+    name: Annotated[str, typer.Option(help='The client, e.g. "FixMyStreet"')],
+) -> None:
+    """Make an API key for a client; prints it once (only its hash is kept)."""
+    from app.errors import DomainError
+    from app.open311 import service as open311
+
+    try:
+        key = run(with_owner_connection(lambda conn: open311.add_key(
+            conn, code=municipality, name=name)))
+    except DomainError as exc:
+        fail(exc.message)
+        raise
+    typer.echo(key)
+
+
+@open311_key_cli.command("revoke")
+def open311_key_revoke(
+    municipality: Annotated[str, typer.Option(help="Municipality code")],
+    name: Annotated[str, typer.Option(help="The client's name")],
+) -> None:
+    """Revoke a client's key at once."""
+    from app.errors import DomainError
+    from app.open311 import service as open311
+
+    try:
+        run(with_owner_connection(lambda conn: open311.revoke_key(
+            conn, code=municipality, name=name)))
+    except DomainError as exc:
+        fail(exc.message)
+        raise
+    typer.echo(f"revoked {name}")
+
+
 def main() -> None:
     cli()
 

@@ -14,12 +14,14 @@ from app.casework.router import router as casework_router
 from app.config import Settings, get_settings
 from app.dashboard.router import router as dashboard_router
 from app.db import open_pool
+from app.duplicates.router import router as duplicates_router
 from app.guard import RequestGuard
 from app.health.router import router as health_router
 from app.identity.router import router as identity_router
 from app.media.router import router as media_router
 from app.notes.router import router as notes_router
 from app.notify.router import router as notify_router
+from app.open311.router import router as open311_router
 from app.places.router import router as places_router
 from app.realtime.router import router as realtime_router
 from app.setup.router import router as setup_router
@@ -38,7 +40,8 @@ def routers(settings: Settings) -> list[APIRouter]:
     """Every router the app serves; local-mode gateways only without SUPABASE_URL."""
     found = [health_router, identity_router, tickets_router, dashboard_router, media_router,
              verification_router, whatsapp_router, notify_router, setup_router,
-             notes_router, casework_router, stats_router, places_router, staff_router]
+             notes_router, casework_router, stats_router, places_router, staff_router,
+             duplicates_router, open311_router]
     if settings.local_mode:
         found.append(realtime_router)
         found.append(storage_gateway.router)

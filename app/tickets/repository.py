@@ -20,7 +20,8 @@ DETAIL_COLUMNS = SUMMARY_COLUMNS + """,
   t.description, t.encrypted_description, t.language, t.source,
   extensions.st_y(t.location::extensions.geometry) as latitude,
   extensions.st_x(t.location::extensions.geometry) as longitude,
-  t.first_responded_at, t.resolved_at, t.closed_at, t.escalated_at, t.escalation_reason
+  t.first_responded_at, t.resolved_at, t.closed_at, t.escalated_at, t.escalation_reason,
+  t.duplicate_of
 """
 
 

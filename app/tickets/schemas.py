@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.duplicates.schemas import PossibleDuplicate
 from app.notes.schemas import Note
 from app.vocab import Category, Language, SlaStatus, Status
 
@@ -55,6 +56,9 @@ class ReportReceipt(BaseModel):
     sla_response_deadline: datetime | None
     sla_resolution_deadline: datetime | None
     created_at: datetime
+    possible_duplicates: list[PossibleDuplicate] = Field(
+        default_factory=list,
+        description="Open reports of the same kind nearby (never for protected reports)")
 
 
 class TicketSummary(BaseModel):
@@ -115,6 +119,8 @@ class TicketDetail(TicketSummary):
     closed_at: datetime | None
     escalated_at: datetime | None
     escalation_reason: str | None
+    duplicate_of: UUID | None = Field(
+        default=None, description="The original this ticket was merged into, if any")
     assignments: list[Assignment] | None = Field(
         default=None, description="Assignment history (staff only)")
     media: list[MediaItem] = Field(default_factory=list)

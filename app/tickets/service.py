@@ -15,6 +15,7 @@ from uuid import UUID
 
 from app.auth import Caller
 from app.crypto import FieldCipher, default_cipher
+from app.duplicates import service as duplicates
 from app.errors import Forbidden, Invalid, NotFound
 from app.media import service as media
 from app.notes import service as notes
@@ -43,7 +44,8 @@ async def file_report(
     """File a report; it is routed and given SLA deadlines at once (in the database).
 
     A sensitive (GBV) description is stored only as Fernet ciphertext. Returns
-    the receipt: id, tracking_number, status, category, deadlines — no text.
+    the receipt: id, tracking_number, status, category, deadlines — no text —
+    and the open ordinary reports nearby that look the same (`possible_duplicates`).
     """
     sensitive = is_sensitive or category == SENSITIVE_CATEGORY
     encrypted = (cipher or default_cipher()).encrypt(description) if sensitive else None
@@ -57,7 +59,10 @@ async def file_report(
     receipt = await repository.report_receipt(conn, ticket_id)
     if receipt is None:
         raise NotFound("ticket not found")
-    return dict(receipt)
+    found = await duplicates.find(
+        conn, tenant_id=tenant_id, category=category, latitude=latitude, longitude=longitude,
+        is_sensitive=sensitive, exclude=ticket_id)
+    return {**receipt, "possible_duplicates": found}
 
 
 def encode_cursor(sort: str, key: datetime, ticket_id: UUID) -> str:

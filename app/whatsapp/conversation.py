@@ -16,6 +16,7 @@ import psycopg
 
 from app.config import ChannelSettings
 from app.crypto import default_cipher
+from app.duplicates import service as duplicates
 from app.notify.texts import emergency, label
 from app.tickets import service as tickets
 from app.vocab import CATEGORIES, SENSITIVE_CATEGORY, Conn
@@ -31,7 +32,8 @@ NO = {"2", "no", "n", "cha", "nee"}
 NO_LOCATION = {"skip", "no", "n", "none", "not safe", "unsafe", "rather not", "no location",
                "angifuni", "cha", "qha", "angeke", "nee", "oorslaan", "liewer nie", "nie veilig"}
 DONE = {"1", "done", "ngiqedile", "klaar"}
-DRAFT_STATES = {"sensitive_consent", "description", "location", "photos", "confirm"}
+DRAFT_STATES = {"sensitive_consent", "description", "location", "photos", "confirm",
+                "duplicate"}
 CLEARED_DRAFT: dict[str, Any] = {"category": None, "encrypted_draft_description": None,
                                  "latitude": None, "longitude": None, "address": None,
                                  "expires_at": None}
@@ -231,6 +233,43 @@ async def on_confirm(ctx: Context) -> str:
         return await back_to_menu(ctx, "restarted")
     if answer not in YES:
         return ctx.t("not_understood") + "\n\n" + await confirmation(ctx)
+    nearby = await likely_duplicate(ctx)
+    if nearby is not None:
+        ctx.go("duplicate")
+        return ctx.t("duplicate_offer", tracking_number=nearby["tracking_number"])
+    return await file_draft(ctx)
+
+
+async def likely_duplicate(ctx: Context) -> dict[str, Any] | None:
+    """The nearest open report like this draft (never for a protected one)."""
+    found = await duplicates.find(
+        ctx.conn, tenant_id=ctx.municipality["id"], category=ctx.get("category"),
+        latitude=ctx.get("latitude"), longitude=ctx.get("longitude"),
+        is_sensitive=is_sensitive(ctx))
+    return found[0] if found else None
+
+
+async def on_duplicate(ctx: Context) -> str:
+    """1: follow the report offered instead of filing; 2: file a new one."""
+    answer = word(ctx.msg.body)
+    if answer in NO:
+        return await file_draft(ctx)
+    nearby = await likely_duplicate(ctx)
+    if answer not in YES:
+        if nearby is None:
+            return await file_draft(ctx)
+        return ctx.t("not_understood") + "\n\n" + ctx.t(
+            "duplicate_offer", tracking_number=nearby["tracking_number"])
+    if nearby is None:  # closed meanwhile: file this one after all
+        return await file_draft(ctx)
+    await duplicates.follow(ctx.conn, ticket_id=nearby["id"], user_id=ctx.conv["user_id"],
+                            source="whatsapp")
+    await clear_draft(ctx)
+    ctx.go("menu")
+    return ctx.t("following", tracking_number=nearby["tracking_number"])
+
+
+async def file_draft(ctx: Context) -> str:
     sensitive = is_sensitive(ctx)
     try:
         async with ctx.conn.transaction():
@@ -257,4 +296,5 @@ HANDLERS = {
     "language": on_language, "consent": on_consent, "menu": on_menu,
     "sensitive_consent": on_sensitive_consent, "description": on_description,
     "location": on_location, "photos": on_photos, "confirm": on_confirm,
+    "duplicate": on_duplicate,
 }

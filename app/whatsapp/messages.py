@@ -193,6 +193,23 @@ MESSAGES: dict[str, dict[str, str]] = {
               "word. Verwysing: {tracking_number}. Ons sal jou nie eerste 'n boodskap stuur "
               "nie; stuur \"status {tracking_number}\" wanneer dit veilig is.\n\n{emergency}",
     },
+    "duplicate_offer": {
+        "en": "This looks like report {tracking_number}, already open nearby. Reply 1 to "
+              "follow it instead (you will get its updates), or 2 to file a new one.",
+        "zu": "Lokhu kubukeka kufana nombiko {tracking_number}, osuvuliwe eduze. Phendula "
+              "ngo-1 ukuze uwulandele esikhundleni salokho (uzothola izibuyekezo zawo), noma "
+              "ngo-2 ukuze ufake omusha.",
+        "af": "Dit lyk soos verslag {tracking_number}, wat reeds naby oop is. Antwoord 1 om "
+              "dit eerder te volg (jy kry sy nuus), of 2 om 'n nuwe een in te dien.",
+    },
+    "following": {
+        "en": "You are now following report {tracking_number}. We will tell you when its "
+              "status changes.",
+        "zu": "Manje usulandela umbiko {tracking_number}. Sizokwazisa uma isimo sawo "
+              "sishintsha.",
+        "af": "Jy volg nou verslag {tracking_number}. Ons laat weet jou wanneer sy status "
+              "verander.",
+    },
     "filing_failed": {
         "en": "Sorry, something went wrong on our side and your report was not sent yet. "
               "Reply 1 to try again.",

@@ -3,7 +3,7 @@
 from migrations.sqlfile import run_sql
 
 revision = "0013"
-down_revision = "0008"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -79,6 +79,12 @@ EXPECTED: dict[str, tuple[frozenset[str], ...]] = {
     "audit_log:ordinary":         (who(M, A),     NOBODY,        NOBODY,        NOBODY),
     "audit_log:sensitive":        (who(S, A),     NOBODY,        NOBODY,        NOBODY),
     "audit_log:consent":          (who(A),        NOBODY,        NOBODY,        NOBODY),
+    # Duplicates and Open311 (0012). The citizen follows someone else's report.
+    "duplicate_rules:water":      (STAFF,         who(M, A),     who(M, A),     who(M, A)),
+    "ticket_followers:citizen":   (who(C, M, A),  NOBODY,        NOBODY,        who(C)),
+    "open311_clients:client":     (who(A),        NOBODY,        who(A),        NOBODY),
+    "open311_submissions:ticket": (who(M, A),     NOBODY,        NOBODY,        NOBODY),
+    "ticket_updates:ordinary":    (who(F, M, A),  NOBODY,        NOBODY,        NOBODY),
     # Storage (0005): objects live at {tenant_id}/{user or ticket id}/...; the
     # Storage server selects (download), inserts (upload), updates (upsert) and
     # deletes as the caller. "own" = the actor's own user folder, uploaded by them.
@@ -298,6 +304,30 @@ TARGETS: dict[str, Target] = {
                        (w.tenant.id,)))
        for name, key in (("ordinary", "audit"), ("sensitive", "audit_sensitive"),
                          ("consent", "audit_consent"))},
+    "duplicate_rules:water": target(
+        "public.duplicate_rules", "duplicate_rule", "radius_m = 60",
+        lambda w, me: ("insert into public.duplicate_rules (tenant_id, category)"
+                       " values (%s, 'roads')", (w.tenant.id,))),
+    "ticket_followers:citizen": target(
+        "public.ticket_followers", "follower", "source = 'web'",
+        lambda w, me: ("insert into public.ticket_followers (tenant_id, ticket_id, user_id,"
+                       " source) values (%s, %s, %s, 'web')",
+                       (w.tenant.id, w["ticket_own"], me))),
+    "open311_clients:client": target(
+        "public.open311_clients", "open311_client", "revoked_at = now()",
+        lambda w, me: ("insert into public.open311_clients (tenant_id, name, key_hash,"
+                       " key_prefix) values (%s, 'Forged', repeat('a', 64), 'o311_xx')",
+                       (w.tenant.id,))),
+    "open311_submissions:ticket": target(
+        "public.open311_submissions", "open311_submission", "media_url = null",
+        lambda w, me: ("insert into public.open311_submissions (tenant_id, ticket_id,"
+                       " client_id, fingerprint) values (%s, %s, %s, repeat('1', 64))",
+                       (w.tenant.id, w["ticket_own"], w["open311_client"]))),
+    "ticket_updates:ordinary": target(
+        "public.ticket_updates", "ticket_update", "description = 'x'",
+        lambda w, me: ("insert into public.ticket_updates (tenant_id, ticket_id, status,"
+                       " source) values (%s, %s, 'open', 'staff')",
+                       (w.tenant.id, w["ticket_own"]))),
 }
 
 
@@ -397,6 +427,11 @@ GRANTS: dict[str, dict[str, str]] = {
     "public.ticket_notes": {"authenticated": "select insert(cols)"},
     "public.protected_casework": {"authenticated": "select update(cols)"},
     "public.places": {"authenticated": "select insert update delete"},
+    "public.duplicate_rules": {"authenticated": "select insert update delete"},
+    "public.open311_clients": {"authenticated": "select(cols) update(cols)"},
+    "public.open311_submissions": {"authenticated": "select"},
+    "public.ticket_followers": {"authenticated": "select delete"},
+    "public.ticket_updates": {"authenticated": "select"},
     # Supabase's: its Storage and Realtime servers act as the caller through these
     # grants; the policies of 0005/0008 and 0007/0008 decide every row.
     "storage.buckets": {"anon": "select insert update delete",
@@ -465,4 +500,14 @@ FUNCTIONS: dict[str, str] = {
     "public.set_ticket_status": "as the caller, under RLS",
     "public.ticket_stats": "security invoker: counts only tickets the caller may read",
     "public.match_place": "security invoker: only places the caller may read",
+    "private.possible_duplicates": "open ordinary reports of the caller's own municipality "
+                                   "near a point (what the report form shows); never protected",
+    "public.follow_ticket": "the caller follows an open ordinary report they may see",
+    "public.merge_ticket": "managers and admins, tickets they may read, never protected",
+    # Open311 readers (schema open311, the only one besides public anon may use): status,
+    # service, dates and a rounded location of ordinary reports; never a protected one.
+    "open311.jurisdiction": "a municipality's public code and name",
+    "open311.requests": "ordinary reports only, no personal fields",
+    "open311.updates": "status updates of ordinary reports only",
+    "open311.token": "ordinary reports only",
 }

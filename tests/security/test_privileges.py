@@ -15,7 +15,8 @@ from tests.security.matrix import EXPECTED, FUNCTIONS, GRANTS
 from tests.support.db import act_as, fetch_all
 from tests.support.tenants import Tenant
 
-SCHEMAS = ["public", "private", "storage", "realtime", "auth", "extensions", "graphql_public"]
+SCHEMAS = ["public", "private", "storage", "realtime", "auth", "extensions", "graphql_public",
+           "open311"]
 API_ROLES = ("anon", "authenticated")
 TABLE_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
 

@@ -141,6 +141,25 @@ async def build_world(conn: AsyncConnection[Any], tenant: Tenant) -> World:
             " values (%s, %s, %s) returning id")
     w.ids["note"] = await _one(conn, note, (w["ticket_own"], "Crew sent", None))
     w.ids["note_sensitive"] = await _one(conn, note, (w["ticket_sensitive"], None, CIPHERTEXT))
+    # 0012: duplicate rules, followers, Open311 clients, submissions and updates.
+    w.ids["duplicate_rule"] = await _one(
+        conn, "insert into public.duplicate_rules (tenant_id, category, radius_m)"
+        " values (%s, 'water', 80) returning id", (t,))
+    w.ids["follower"] = await _one(
+        conn, "insert into public.ticket_followers (tenant_id, ticket_id, user_id, source)"
+        " values (%s, %s, %s, 'web') returning id", (t, w["ticket_others"], u["citizen"]))
+    w.ids["open311_client"] = await _one(
+        conn, "insert into public.open311_clients (tenant_id, name, key_hash, key_prefix)"
+        " values (%s, %s, %s, 'o311_abcd') returning id",
+        (t, f"Client {uuid.uuid4().hex[:6]}", uuid.uuid4().hex * 2))
+    w.ids["open311_submission"] = await _one(
+        conn, "insert into public.open311_submissions (tenant_id, ticket_id, client_id, contact,"
+        " fingerprint) values (%s, %s, %s, '{\"email\": \"a@b.example\"}', repeat('0', 64))"
+        " returning id",
+        (t, w["ticket_others"], w["open311_client"]))
+    w.ids["ticket_update"] = await _one(
+        conn, "insert into public.ticket_updates (tenant_id, ticket_id, status, source)"
+        " values (%s, %s, 'open', 'staff') returning id", (t, w["ticket_own"]))
 
     audit = ("select id from public.audit_log where table_name = %s and record_id = %s"
              " and operation = 'INSERT'")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from typing import Any
 
@@ -37,6 +38,9 @@ def photo_with_gps() -> bytes:
     return out.getvalue()
 
 
+SPOTS = itertools.count()
+
+
 async def file_with_photos(wa: WhatsApp, phone: str, urls: list[str], *, category: str,
                            language: str = "en", onboarded: bool = False
                            ) -> tuple[str, list[str]]:
@@ -47,7 +51,10 @@ async def file_with_photos(wa: WhatsApp, phone: str, urls: list[str], *, categor
     if category == "6":
         replies.append(await wa.say(phone, "1"))
     replies.append(await wa.say(phone, "Something happened at home last night, I need help"))
-    replies.append(await wa.say(phone, "", Latitude="-26.2", Longitude="28.04"))
+    # A spot of its own (about 1 km apart per phone), so no earlier report is offered as
+    # a likely duplicate.
+    spot = -26.2 - next(SPOTS) * 0.01
+    replies.append(await wa.say(phone, "", Latitude=f"{spot:.4f}", Longitude="28.04"))
     media = {f"MediaUrl{i}": url for i, url in enumerate(urls)}
     media.update({f"MediaContentType{i}": "image/jpeg" for i in range(len(urls))})
     replies.append(await wa.say(phone, "", NumMedia=str(len(urls)), **media))

@@ -1,0 +1,1 @@
+"""Duplicate reports: finding them on filing, following one, merging them."""
