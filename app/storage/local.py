@@ -39,10 +39,9 @@ def check_key(path: str) -> None:
 
 
 def _mapped(exc: psycopg.Error) -> errors.StorageError:
-    state = exc.sqlstate or ""
+    # As the real Storage server maps them: only standard SQLSTATEs become a
+    # 4xx; anything else (our own SAnnn codes included) is a database error.
     message = (exc.diag.message_primary if exc.diag else None) or str(exc)
-    if state.startswith("SA") and state[2:].isdigit():
-        return errors.StorageError(int(state[2:]), "InvalidRequest", message)
     if isinstance(exc, psycopg.errors.UniqueViolation):
         return errors.duplicate()
     if isinstance(exc, psycopg.errors.InsufficientPrivilege):
