@@ -9,8 +9,8 @@
 
 -- ---------------------------------------------------------------------
 -- A profile for every new person. Staff come from the admin API with
--- app_metadata.salga_invite = {municipality: <code>, role: <role>}; only
--- service-key holders can set app_metadata. A citizen signing up names their
+-- app_metadata.salga_invite = {municipality: <code> or municipality_id: <id>,
+-- role: <role>}; only service-key holders can set app_metadata. A citizen signing up names their
 -- municipality as user_metadata.municipality (its code): read once, here,
 -- and never used for authorization afterwards (user_metadata is editable by
 -- the user; the profile row is what the token hook reads). Anyone else gets
@@ -32,12 +32,17 @@ begin
   if jsonb_typeof(v_invite) = 'object' then
     v_code := v_invite ->> 'municipality';
     v_role := coalesce(nullif(v_invite ->> 'role', ''), 'citizen');
+    select m.id into v_tenant
+      from public.municipalities m
+     where m.id = private.as_uuid(v_invite ->> 'municipality_id') and m.is_active;
   else
     v_code := v_user ->> 'municipality';
   end if;
-  select m.id into v_tenant
-    from public.municipalities m
-   where m.code = upper(btrim(coalesce(v_code, ''))) and m.is_active;
+  if v_tenant is null then
+    select m.id into v_tenant
+      from public.municipalities m
+     where m.code = upper(btrim(coalesce(v_code, ''))) and m.is_active;
+  end if;
   if v_tenant is null then
     return null;
   end if;

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from psycopg import AsyncConnection
 
+from app.identity import people
 from app.identity import service as identity
 from tests.support.tenants import Tenant
 
@@ -46,9 +47,9 @@ async def build_world(conn: AsyncConnection[Any], tenant: Tenant) -> World:
     w.ids["resident"] = await _user(conn, tenant, "citizen", "resident")
     w.ids["survivor"] = await _user(conn, tenant, "citizen", "survivor")
     w.ids["crew"] = await _user(conn, tenant, "field_worker", "crew")
-    w.ids["newcomer"] = await _one(
-        conn, "insert into auth.users (email) values (%s) returning id",
-        (f"newcomer.{uuid.uuid4().hex[:8]}@matrix.salga.example",))
+    w.ids["newcomer"] = await people.create_person(  # signed up, no municipality yet
+        conn, email=f"newcomer.{uuid.uuid4().hex[:8]}@matrix.salga.example",
+        password=uuid.uuid4().hex)
 
     w.ids["team"] = await _one(
         conn, "insert into public.teams (tenant_id, name, categories) values (%s, %s, %s)"
