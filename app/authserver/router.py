@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from pydantic import BaseModel, ValidationError
 
 from app.auth import TokenError, TokenVerifier, bearer_token, client_ip
 from app.authserver import admin, schemas, service, sessions
@@ -18,6 +19,7 @@ from app.authserver.repository import Conn
 from app.authserver.service import AuthServer
 
 router = APIRouter(prefix="/auth/v1", tags=["auth (local)"])
+B = TypeVar("B", bound=BaseModel)
 
 
 def server_of(request: Request) -> AuthServer:
@@ -101,15 +103,24 @@ async def token(request: Request, db: DB, server: Server,
                 grant_type: Annotated[str, Query(max_length=32)]) -> Any:
     payload = await _json(request)
     if grant_type == "password":
-        grant = schemas.PasswordGrant.model_validate(payload)
+        grant = _validated(schemas.PasswordGrant, payload)
         return await service.password_grant(db, server, email=grant.email, phone=grant.phone,
                                             password=grant.password, **_ctx(request))
     if grant_type == "refresh_token":
-        refresh = schemas.RefreshGrant.model_validate(payload)
+        refresh = _validated(schemas.RefreshGrant, payload)
         return await sessions.refresh(db, refresh.refresh_token,
                                       reuse_interval=server.config.refresh_reuse_interval,
                                       **server.session_args())
     raise AuthError(400, "unsupported_grant_type", "unsupported_grant_type")
+
+
+def _validated(model: type[B], payload: dict[str, Any]) -> B:
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "body"
+        raise AuthError(400, "validation_failed", f"{field}: {first['msg']}") from exc
 
 
 async def _json(request: Request) -> dict[str, Any]:

@@ -45,6 +45,8 @@ async def local_auth(conn: Conn, *, secret: str | None = None
     async with await AsyncConnection.connect(info, row_factory=dict_row) as auth_conn:
         try:
             async with auth_conn.transaction():
+                # Never wait forever on locks the caller's own transaction holds.
+                await auth_conn.execute("set local lock_timeout = '10s'")
                 yield auth_conn, server
         except AuthError as exc:
             raise PersonError(exc.msg) from exc

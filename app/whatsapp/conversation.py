@@ -16,6 +16,7 @@ import psycopg
 from psycopg import AsyncConnection
 
 from app.crypto import default_cipher
+from app.identity.people import create_person
 from app.whatsapp import filing
 from app.whatsapp import repository as repo
 from app.whatsapp.messages import emergency, label, text
@@ -101,8 +102,9 @@ async def on_consent(ctx: Context) -> str:
     tenant_id = ctx.municipality["id"]
     citizen = await repo.citizen_by_phone(ctx.conn, ctx.msg.from_phone)
     if citizen is None:
-        user_id = await repo.create_citizen(
-            ctx.conn, tenant_id=tenant_id, phone=ctx.msg.from_phone, language=ctx.lang)
+        # Through Auth; the profile trigger puts them in this municipality.
+        user_id = await create_person(
+            ctx.conn, phone=ctx.msg.from_phone, tenant_id=tenant_id, language=ctx.lang)
     else:
         user_id = citizen["id"]
         await repo.set_preferred_language(ctx.conn, user_id, ctx.lang)

@@ -91,19 +91,6 @@ async def citizen_by_phone(conn: Conn, phone: str) -> Row | None:
     return await cur.fetchone()
 
 
-async def create_citizen(conn: Conn, *, tenant_id: UUID, phone: str, language: str) -> UUID:
-    cur = await conn.execute(
-        "insert into auth.users (phone, phone_confirmed_at, raw_app_meta_data)"
-        " values (%s, now(), %s::jsonb) returning id",
-        (phone, '{"provider": "phone", "providers": ["phone"]}'))
-    row = await cur.fetchone()
-    assert row is not None
-    await conn.execute(
-        "insert into public.profiles (id, tenant_id, role, phone, preferred_language)"
-        " values (%s, %s, 'citizen', %s, %s)", (row["id"], tenant_id, phone, language))
-    return UUID(str(row["id"]))
-
-
 async def set_preferred_language(conn: Conn, user_id: UUID, language: str) -> None:
     await conn.execute(
         "update public.profiles set preferred_language = %s where id = %s", (language, user_id))
