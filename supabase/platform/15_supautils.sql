@@ -1,17 +1,23 @@
 -- Local Supabase platform: what supautils lets `postgres` do on Supabase.
 -- NEVER applied to a real Supabase project.
 --
--- On Supabase, `postgres` is not a superuser; the supautils extension runs a
--- few allow-listed statements with elevated rights: creating the listed
--- extensions, and creating, altering or dropping policies on the listed
--- platform tables (storage.objects, storage.buckets, realtime.messages).
--- Everything else a non-superuser cannot do fails, as it does there.
+-- On Supabase, `postgres` is not a superuser; the supautils extension lets it
+-- do a few allow-listed things: create the listed extensions, and create,
+-- alter or drop policies on the listed platform tables (storage.objects,
+-- storage.buckets, realtime.messages). Everything else a non-superuser cannot
+-- do fails, as it does there.
 --
--- We cannot load supautils locally, so an event trigger emulates exactly those
--- grants: when postgres starts one of these statements and every target named
--- in the statement's text is allowed, postgres holds superuser for that one
--- statement; the end-of-command trigger takes it back (and a failed statement
--- rolls the change back with its transaction).
+-- We cannot load supautils locally. Its two grants are emulated, per database:
+-- * Extensions: the allow-listed ones that are not "trusted" (postgis,
+--   pg_cron) are created here, ahead, by the superuser, so a migration's
+--   `create extension if not exists` finds them; trusted ones (pgcrypto,
+--   pg_trgm, ...) postgres may create itself as the database's owner.
+-- * Policies: when postgres starts CREATE/ALTER/DROP POLICY and every table the
+--   statement's text names is allow-listed (or its own), an event trigger makes
+--   postgres the owner of the allow-listed tables for that one statement; the
+--   end-of-command trigger gives them back (a failed statement rolls the change
+--   back with its transaction). pg_class is per database, so nothing leaks to
+--   other databases of the cluster.
 
 create table if not exists extensions.local_supautils_allowed (
   kind text not null check (kind in ('extension', 'policy_table')),
@@ -21,84 +27,109 @@ create table if not exists extensions.local_supautils_allowed (
 revoke all on extensions.local_supautils_allowed from public, anon, authenticated, service_role;
 
 insert into extensions.local_supautils_allowed (kind, name) values
-  ('extension', 'postgis'), ('extension', 'postgis_topology'), ('extension', 'pg_cron'),
-  ('extension', 'pg_net'), ('extension', 'pgcrypto'), ('extension', 'uuid-ossp'),
-  ('extension', 'pg_trgm'), ('extension', 'btree_gist'), ('extension', 'citext'),
-  ('extension', 'pg_stat_statements'), ('extension', 'unaccent'), ('extension', 'hstore'),
   ('policy_table', 'storage.objects'), ('policy_table', 'storage.buckets'),
   ('policy_table', 'realtime.messages')
 on conflict do nothing;
+delete from extensions.local_supautils_allowed where kind = 'extension';
 
--- Every target a statement names: extension names, or the tables of policies.
-create or replace function extensions.local_supautils_targets(query text, tag text)
-returns table (kind text, name text)
+-- Untrusted allow-listed extensions, created ahead (pg_cron only where the
+-- cluster runs it). Supabase lets postgres use pg_cron's schema and tables.
+create extension if not exists postgis with schema extensions;
+do $$
+begin
+  if current_database() = coalesce(current_setting('cron.database_name', true), '')
+     and exists (select 1 from pg_available_extensions where name = 'pg_cron') then
+    create extension if not exists pg_cron;
+    grant usage on schema cron to postgres with grant option;
+    grant all on all tables in schema cron to postgres with grant option;
+    grant all on all sequences in schema cron to postgres with grant option;
+    grant all on all functions in schema cron to postgres with grant option;
+  end if;
+end
+$$;
+
+drop event trigger if exists local_supautils_elevate;
+drop event trigger if exists local_supautils_restore;
+drop function if exists extensions.local_supautils_elevate();
+drop function if exists extensions.local_supautils_restore();
+
+-- The tables of every policy a statement's text names.
+create or replace function extensions.local_supautils_targets(query text)
+returns table (name text)
 language sql immutable
 set search_path = ''
 as $$
-  select 'extension', lower(replace(m[1], '"', ''))
-    from regexp_matches(query, 'create\s+extension\s+(?:if\s+not\s+exists\s+)?("[^"]+"|[\w-]+)',
-                        'gi') as m
-   where tag = 'CREATE EXTENSION'
-  union all
-  select 'policy_table', lower(replace(m[1], '"', ''))
+  select lower(replace(m[1], '"', ''))
     from regexp_matches(query,
            '(?:create|alter|drop)\s+policy\s+(?:if\s+exists\s+)?(?:"(?:[^"]|"")*"|\w+)\s+on\s+([\w."]+)',
            'gi') as m
-   where tag in ('CREATE POLICY', 'ALTER POLICY', 'DROP POLICY')
 $$;
 
-create or replace function extensions.local_supautils_elevate() returns event_trigger
+create or replace function extensions.local_supautils_policy_start() returns event_trigger
 language plpgsql security definer
 set search_path = ''
 as $$
 declare
   query text := coalesce(current_query(), '');
+  handed text := '';
+  t record;
 begin
   if session_user <> 'postgres' then
     return;
   end if;
-  if not exists (select 1 from extensions.local_supautils_targets(query, tg_tag)) then
-    return;
-  end if;
-  -- Every named target must be allowed (or, for policies, a table postgres
-  -- owns or is about to create in the same script).
+  -- Every named table must be allow-listed, or one postgres owns (or is about
+  -- to create in the same script: it does not exist yet).
   if exists (
-    select 1 from extensions.local_supautils_targets(query, tg_tag) t
+    select 1 from extensions.local_supautils_targets(query) g
      where not exists (select 1 from extensions.local_supautils_allowed a
-                        where a.kind = t.kind and a.name = t.name)
-       and not (t.kind = 'policy_table' and not exists (
-             select 1 from pg_class c
-              where c.oid = to_regclass(case when t.name like '%.%' then t.name
-                                             else 'public.' || t.name end)
-                and c.relowner <> 'postgres'::regrole))
+                        where a.kind = 'policy_table' and a.name = g.name)
+       and exists (select 1 from pg_class c
+                    where c.oid = to_regclass(case when g.name like '%.%' then g.name
+                                                   else 'public.' || g.name end)
+                      and c.relowner <> 'postgres'::regrole)
   ) then
     return;
   end if;
-  perform set_config('local_supautils.elevated', 'on', true);
-  alter role postgres superuser;
+  for t in
+    select distinct c.oid, c.relowner
+      from extensions.local_supautils_targets(query) g
+      join extensions.local_supautils_allowed a on a.kind = 'policy_table' and a.name = g.name
+      join pg_class c on c.oid = to_regclass(g.name)
+     where c.relowner <> 'postgres'::regrole
+  loop
+    update pg_catalog.pg_class set relowner = 'postgres'::regrole where oid = t.oid;
+    handed := handed || t.oid || ':' || t.relowner || ',';
+  end loop;
+  perform set_config('local_supautils.handed', handed, true);
 end
 $$;
 
-create or replace function extensions.local_supautils_restore() returns event_trigger
+create or replace function extensions.local_supautils_policy_end() returns event_trigger
 language plpgsql security definer
 set search_path = ''
 as $$
+declare
+  item text;
 begin
-  if current_setting('local_supautils.elevated', true) = 'on' then
-    perform set_config('local_supautils.elevated', '', true);
-    alter role postgres nosuperuser;
-  end if;
+  foreach item in array string_to_array(
+      coalesce(current_setting('local_supautils.handed', true), ''), ',')
+  loop
+    continue when item = '';
+    update pg_catalog.pg_class set relowner = split_part(item, ':', 2)::oid
+     where oid = split_part(item, ':', 1)::oid;
+  end loop;
+  perform set_config('local_supautils.handed', '', true);
 end
 $$;
 
-revoke all on function extensions.local_supautils_elevate(), extensions.local_supautils_restore()
-  from public;
+revoke all on function extensions.local_supautils_policy_start(),
+  extensions.local_supautils_policy_end() from public;
 
-drop event trigger if exists local_supautils_elevate;
-create event trigger local_supautils_elevate on ddl_command_start
-  when tag in ('CREATE EXTENSION', 'CREATE POLICY', 'ALTER POLICY', 'DROP POLICY')
-  execute function extensions.local_supautils_elevate();
-drop event trigger if exists local_supautils_restore;
-create event trigger local_supautils_restore on ddl_command_end
-  when tag in ('CREATE EXTENSION', 'CREATE POLICY', 'ALTER POLICY', 'DROP POLICY')
-  execute function extensions.local_supautils_restore();
+drop event trigger if exists local_supautils_policy_start;
+create event trigger local_supautils_policy_start on ddl_command_start
+  when tag in ('CREATE POLICY', 'ALTER POLICY', 'DROP POLICY')
+  execute function extensions.local_supautils_policy_start();
+drop event trigger if exists local_supautils_policy_end;
+create event trigger local_supautils_policy_end on ddl_command_end
+  when tag in ('CREATE POLICY', 'ALTER POLICY', 'DROP POLICY')
+  execute function extensions.local_supautils_policy_end();

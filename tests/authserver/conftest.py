@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -67,3 +68,7 @@ def owner_execute(database_url: str, query: str, params: Any = None) -> None:
     """A committed statement as the database owner (postgres)."""
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute(query, params)
+
+
+def js_script(name: str) -> Path:
+    return Path(__file__).parent / "js" / name
