@@ -8,11 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="ignore")
+
+    @field_validator("data", "user_metadata", "app_metadata", mode="before", check_fields=False)
+    @classmethod
+    def _null_is_empty(cls, value: Any) -> Any:
+        """Clients send `null` for "no metadata"."""
+        return {} if value is None else value
 
 
 Metadata = dict[str, Any]
