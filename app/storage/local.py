@@ -39,14 +39,17 @@ def check_key(path: str) -> None:
 
 
 def _mapped(exc: psycopg.Error) -> errors.StorageError:
-    # As the real Storage server maps them: only standard SQLSTATEs become a
-    # 4xx; anything else (our own SAnnn codes included) is a database error.
+    # As the real Storage server maps them: only a few standard SQLSTATEs
+    # become a 4xx (42501 -> 403; check violations and invalid parameters ->
+    # 400; unique violations -> 409); anything else, our own SAnnn codes
+    # included, is a 500 "database error".
     message = (exc.diag.message_primary if exc.diag else None) or str(exc)
-    if isinstance(exc, psycopg.errors.UniqueViolation):
+    state = exc.sqlstate or ""
+    if state == "23505":
         return errors.duplicate()
-    if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+    if state == "42501":
         return errors.access_denied(RLS_MESSAGE)
-    if isinstance(exc, psycopg.errors.IntegrityError | psycopg.errors.DataException):
+    if state in ("23514", "22023", "23502", "22P02"):
         return errors.invalid(message)
     return errors.StorageError(500, "DatabaseError", "database error", code="DatabaseError")
 

@@ -39,3 +39,5 @@ grant pg_signal_backend, pg_monitor to postgres;
 revoke supabase_auth_admin, supabase_storage_admin, supabase_realtime_admin from postgres;
 -- Storage runs each request as the caller's role.
 grant authenticated, anon, service_role to supabase_storage_admin;
+-- As on Supabase, postgres may switch triggers off for a bulk load or a seed.
+grant set on parameter session_replication_role to postgres;
