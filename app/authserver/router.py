@@ -152,8 +152,11 @@ async def verify_link(request: Request, db: DB, server: Server,
                       type: Annotated[str, Query(max_length=32)],
                       redirect_to: Annotated[str | None, Query(max_length=2000)] = None) -> Any:
     """A link from an email: on to `redirect_to` with the session in the fragment."""
-    target = redirect_to if redirect_to and redirect_to.startswith(
-        server.config.site_url) else server.config.site_url
+    # Only to the site or to this server's own origin (never an open redirect).
+    own = str(request.base_url).rstrip("/")
+    allowed = (server.config.site_url.rstrip("/") + "/", own + "/")
+    target = redirect_to if redirect_to and (redirect_to + "/").startswith(allowed) \
+        else server.config.site_url
     try:
         session = await service.verify(db, server, kind=type, token=None, token_hash=token,
                                        **_ctx(request))

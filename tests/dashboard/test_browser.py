@@ -5,11 +5,17 @@ managers never see a sensitive row."""
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
 import httpx
+from psycopg import AsyncConnection
+from psycopg.rows import dict_row
 
+from app.authserver.settings import Mailbox
+from app.config import Settings
+from app.identity import service as identity
 from tests.dashboard.support import Browser
 from tests.support.server import LiveServer
 from tests.support.tenants import PASSWORD, Tenant
@@ -129,3 +135,32 @@ async def test_sign_in_persists_across_reloads_and_sign_out_ends_it(
         assert (await browser.do("signout"))["signinShown"] is True
         assert (await browser.do("session"))["stored"] is False
         assert (await browser.do("reload"))["signinShown"] is True
+
+
+async def test_forgot_password_goes_through_the_mailbox_back_to_the_board(
+    api: httpx.AsyncClient, live_server: LiveServer, tenant: Tenant, settings: Settings,
+) -> None:
+    email = f"forgetful.{tenant.code.lower()}@test.salga.example"
+    await identity_user(settings, tenant, email)
+    async with Browser() as browser:
+        await browser.do("open", url=f"{live_server.base_url}/dashboard")
+        answer = await browser.do("forgot", email=email)
+        assert answer["error"] == "" and "reset link" in answer["notice"]
+        (mail,) = Mailbox(settings.local_mail_dir).messages(to=email)
+        link = re.search(r"http\S+/auth/v1/verify\S+", mail["text"])
+        assert link
+        await browser.do("open", url=link.group(0).replace(settings.public_base_url,
+                                                           live_server.base_url))
+        answer = await browser.do("newpassword", password="my new password 2026")
+        assert answer["realtime"] == "SUBSCRIBED" and answer["error"] == "", answer
+    signed = await api.post("/auth/v1/token", params={"grant_type": "password"},
+                            json={"email": email, "password": "my new password 2026"},
+                            headers={"apikey": settings.supabase_anon_key})
+    assert signed.status_code == 200
+
+
+async def identity_user(settings: Settings, tenant: Tenant, email: str) -> None:
+    async with await AsyncConnection.connect(settings.database_url,
+                                             row_factory=dict_row) as conn, conn.transaction():
+        await identity.add_user(conn, email=email, role="manager", municipality_code=tenant.code,
+                                password=PASSWORD)
