@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     # from DATABASE_URL when empty), and the mailbox developers read.
     # Access tokens carry iss = PUBLIC_BASE_URL + "/auth/v1".
     auth_database_url: str = ""
+    # Override supabase/config.toml [auth.rate_limit] (benchmarks only).
+    auth_sign_in_limit: int | None = None
+    auth_verify_limit: int | None = None
+    auth_sms_limit: int | None = None
     local_mail_dir: Path = Field(default=LOCAL_DIR / "mail")
 
     @property

@@ -13,5 +13,7 @@ def build(settings: Settings) -> AuthServer:
     """The Auth server for this app: its pool connects as supabase_auth_admin."""
     url = settings.auth_database_url or dbadmin.with_user(
         settings.database_url, "supabase_auth_admin")
-    return build_server(auth_database_url=url, config=load(), secret=settings.supabase_jwt_secret,
+    config = load(sign_in_limit=settings.auth_sign_in_limit,
+                  verify_limit=settings.auth_verify_limit, sms_limit=settings.auth_sms_limit)
+    return build_server(auth_database_url=url, config=config, secret=settings.supabase_jwt_secret,
                         public_url=settings.public_base_url, mail_dir=settings.local_mail_dir)
