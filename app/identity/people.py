@@ -86,6 +86,7 @@ async def _create_locally(conn: Conn, body: dict[str, Any], *, invite: bool) -> 
     async with local_auth(conn) as (auth_conn, server):
         existing = await _existing(auth_conn, email=body["email"], phone=body["phone"])
         if existing is not None:
+            await _add_missing_email(auth_conn, server, existing, body)
             return existing
         if invite and body["email"]:
             user = await admin.invite(auth_conn, server, email=body["email"],
@@ -105,6 +106,16 @@ async def _existing(auth_conn: Conn, *, email: str | None, phone: str | None) ->
     if row is None and phone:
         row = await repository.user_by_phone(auth_conn, normalise_phone(phone) or "")
     return UUID(str(row["id"])) if row else None
+
+
+async def _add_missing_email(auth_conn: Conn, server: AuthServer, user_id: UUID,
+                             body: dict[str, Any]) -> None:
+    """Someone known by phone only (e.g. from WhatsApp) is now also given an
+    email by an operator: the same person, so the email joins their account."""
+    user = await repository.user_by_id(auth_conn, user_id)
+    if body["email"] and user is not None and not user["email"]:
+        await admin.update_user(auth_conn, server, user_id=user_id, changes={
+            "email": body["email"], "email_confirm": body["email_confirm"]})
 
 
 def _admin_client() -> httpx.AsyncClient:

@@ -50,3 +50,8 @@ async def mark_scanned(conn: AsyncConnection[Any], media_id: UUID, *, reason: st
         " size_bytes = coalesce(%(size)s, size_bytes) where id = %(id)s",
         {"status": "quarantined" if reason else "clean", "reason": reason, "size": size,
          "id": media_id})
+
+
+async def plan_upload(conn: AsyncConnection[Any], *, bucket: str, path: str) -> None:
+    """As the caller: the object signed for `path` will be owned by them."""
+    await conn.execute("select private.plan_upload(%s, %s)", (bucket, path))

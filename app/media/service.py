@@ -44,6 +44,7 @@ async def plan_upload(conn: AsyncConnection[Any], pool: AsyncConnectionPool,
     file_id = uuid.uuid4()
     path = object_path(tenant_id=tenant_id, folder_id=folder, content_type=request.content_type,
                        file_id=file_id)
+    await repository.plan_upload(conn, bucket=bucket, path=path)  # the caller will own it
     signed: SignedUpload = await storage.signed_upload_url(bucket=bucket, path=path,
                                                            owner=str(claims['sub']))
     return UploadTicket(bucket=bucket, path=path, file_id=str(file_id), signed_url=signed.url,

@@ -1,5 +1,10 @@
 -- Undo 0009: people are no longer given a profile by trigger; upload
--- checks raise SA422 again.
+-- checks raise SA422 again; signed uploads no longer take their planned owner.
+-- (Dropping the functions takes their triggers on auth.users and
+-- storage.objects with them: only those tables' owners may drop them by name.)
+drop function if exists private.owner_from_plan() cascade;
+drop function if exists private.plan_upload(text, text);
+drop table if exists private.upload_plans;
 -- Only auth.users' owner may drop a trigger on it by name; postgres owns the
 -- function, and dropping it takes the trigger with it.
 drop function if exists private.handle_new_user() cascade;

@@ -4,6 +4,7 @@
 -- phone OTP); a trigger on auth.users gives each new person their profile.
 -- Errors our trigger raises on storage.objects use SQLSTATEs the Storage
 -- server turns into a 4xx (anything else becomes HTTP 500 there).
+-- Uploads our API signs are owned by the person who asked for them.
 -- Runs unchanged on a Supabase project and on the local platform.
 -- =====================================================================
 
@@ -135,3 +136,68 @@ begin
   return new;
 end
 $$;
+
+-- ---------------------------------------------------------------------
+-- Signed uploads are owned by the person our API planned them for. The
+-- Storage server records the signer as owner, and our API signs with the
+-- service key (it decides, e.g., that a citizen may add evidence to their
+-- own protected report), so objects would be owned by nobody: the API records
+-- the plan as the caller, and the object takes its owner from the plan.
+-- ---------------------------------------------------------------------
+create table private.upload_plans (
+  bucket text not null,
+  path text not null,
+  user_id uuid not null references auth.users (id) on delete cascade,
+  tenant_id uuid not null references public.municipalities (id),
+  created_at timestamptz not null default now(),
+  primary key (bucket, path)
+);
+comment on table private.upload_plans is
+  'Uploads our API signed, and for whom (until the object arrives).';
+-- Reached only through the two functions below; no API role holds a privilege.
+revoke all on private.upload_plans from public, anon, authenticated, service_role;
+alter table private.upload_plans enable row level security;
+alter table private.upload_plans force row level security;
+
+-- The caller plans an upload into their own municipality's folder.
+create function private.plan_upload(p_bucket text, p_path text) returns void
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  if (select auth.uid()) is null or (select private.tenant_id()) is null
+     or split_part(p_path, '/', 1) <> (select private.tenant_id())::text then
+    raise exception 'Uploads go to your own municipality''s folder.' using errcode = '42501';
+  end if;
+  insert into private.upload_plans (bucket, path, user_id, tenant_id)
+  values (p_bucket, p_path, (select auth.uid()), (select private.tenant_id()))
+  on conflict (bucket, path) do update
+    set user_id = excluded.user_id, tenant_id = excluded.tenant_id, created_at = now();
+end
+$$;
+revoke all on function private.plan_upload(text, text) from public, anon, service_role;
+grant execute on function private.plan_upload(text, text) to authenticated;
+
+create function private.owner_from_plan() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_user uuid;
+begin
+  if new.owner_id is null then
+    delete from private.upload_plans p
+     where p.bucket = new.bucket_id and p.path = new.name
+       and p.created_at > now() - interval '1 day'
+    returning p.user_id into v_user;
+    if v_user is not null then
+      new.owner_id := v_user::text;
+    end if;
+  end if;
+  return new;
+end
+$$;
+revoke all on function private.owner_from_plan() from public, anon, authenticated, service_role;
+
+create trigger owner_from_plan before insert on storage.objects
+  for each row execute function private.owner_from_plan();

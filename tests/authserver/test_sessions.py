@@ -133,3 +133,18 @@ async def test_bad_input_is_a_clear_4xx(
     for method, path, body, headers, status in cases:
         response = await api.request(method, path, json=body, headers=headers)
         assert response.status_code == status, (path, body, response.text)
+
+
+async def test_a_deactivated_persons_session_stops_at_the_next_refresh(
+    api: httpx.AsyncClient, anon_headers: dict[str, str], admin_headers: dict[str, str],
+    tenant: Tenant, database_url: str,
+) -> None:
+    user = await new_user(api, admin_headers, app_metadata={
+        "salga_invite": {"municipality": tenant.code, "role": "field_worker"}})
+    session = (await sign_in(api, anon_headers, user["email"])).json()
+    assert claims_of(session["access_token"])["app_metadata"]["role"] == "field_worker"
+    owner_execute(database_url, "update public.profiles set is_active = false where id = %s",
+                  (user["id"],))
+    refused = await refresh(api, anon_headers, session["refresh_token"])
+    assert refused.status_code == 403  # the token hook refuses inactive accounts
+    assert (await sign_in(api, anon_headers, user["email"])).status_code == 403
