@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from app.authserver import errors, repository, sessions
+from app.authserver.codes import send_email_link
 from app.authserver.errors import AuthError
 from app.authserver.repository import Conn
 from app.authserver.service import (
@@ -17,7 +18,6 @@ from app.authserver.service import (
     normalise_email,
     normalise_phone,
     provider_metadata,
-    send_email_link,
 )
 
 DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, ValidationError
 
 from app.auth import TokenError, TokenVerifier, bearer_token, client_ip
-from app.authserver import admin, schemas, service, sessions
+from app.authserver import admin, codes, schemas, service, sessions
 from app.authserver.errors import AuthError, not_authorized
 from app.authserver.repository import Conn
 from app.authserver.service import AuthServer
@@ -135,14 +135,14 @@ async def _json(request: Request) -> dict[str, Any]:
 
 @router.post("/otp")
 async def otp(body: schemas.Otp, request: Request, db: DB, server: Server) -> Any:
-    return await service.send_otp(db, server, phone=body.phone, email=body.email,
+    return await codes.send_otp(db, server, phone=body.phone, email=body.email,
                                   create_user=body.create_user, data=body.data,
                                   ip=client_ip(request))
 
 
 @router.post("/verify")
 async def verify(body: schemas.Verify, request: Request, db: DB, server: Server) -> Any:
-    return await service.verify(db, server, kind=body.type, token=body.token, phone=body.phone,
+    return await codes.verify(db, server, kind=body.type, token=body.token, phone=body.phone,
                                 email=body.email, token_hash=body.token_hash, **_ctx(request))
 
 
@@ -158,7 +158,7 @@ async def verify_link(request: Request, db: DB, server: Server,
     target = redirect_to if redirect_to and (redirect_to + "/").startswith(allowed) \
         else server.config.site_url
     try:
-        session = await service.verify(db, server, kind=type, token=None, token_hash=token,
+        session = await codes.verify(db, server, kind=type, token=None, token_hash=token,
                                        **_ctx(request))
     except AuthError as exc:
         fragment = urlencode({"error": "access_denied", "error_code": exc.error_code,
@@ -172,7 +172,7 @@ async def verify_link(request: Request, db: DB, server: Server,
 @router.post("/recover")
 async def recover(body: schemas.Recover, request: Request, db: DB, server: Server,
                   redirect_to: Annotated[str | None, Query(max_length=2000)] = None) -> Any:
-    return await service.recover(db, server, email=body.email, redirect_to=redirect_to,
+    return await codes.recover(db, server, email=body.email, redirect_to=redirect_to,
                                  ip=client_ip(request))
 
 
