@@ -27,6 +27,9 @@ from app.config import get_settings
 Conn = AsyncConnection[Any]
 
 
+FORGET_INVITE = {"salga_invite": None}  # Auth deletes app_metadata keys set to null
+
+
 class PersonError(ValueError):
     """Auth refused to create or sign in a person; the message says why."""
 
@@ -98,6 +101,9 @@ async def _create_locally(conn: Conn, body: dict[str, Any], *, invite: bool) -> 
                 password=body["password"], email_confirm=body["email_confirm"],
                 phone_confirm=body["phone_confirm"], user_metadata=body["user_metadata"],
                 app_metadata=body["app_metadata"], ban_duration=None)
+        # The profile trigger has read the invitation: it does not stay in tokens.
+        await admin.update_user(auth_conn, server, user_id=UUID(user["id"]),
+                                changes={"app_metadata": FORGET_INVITE})
         return UUID(user["id"])
 
 
@@ -142,9 +148,9 @@ async def _create_remotely(body: dict[str, Any], *, invite: bool) -> UUID:
         if response.status_code >= 400:
             raise PersonError(f"Auth refused the person: {response.text[:200]}")
         user_id = UUID(response.json()["id"])
-        if invite:  # the invite endpoint takes no app_metadata: set it as admin
-            await client.put(f"/admin/users/{user_id}",
-                             json={"app_metadata": body["app_metadata"]})
+        # The profile trigger has read the invitation (an invited person's
+        # profile is written by identity.add_user): it does not stay in tokens.
+        await client.put(f"/admin/users/{user_id}", json={"app_metadata": FORGET_INVITE})
         return user_id
 
 

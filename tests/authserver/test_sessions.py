@@ -32,6 +32,7 @@ async def test_a_manager_signs_in_and_the_token_carries_our_app_metadata(
     assert claims["iss"] == f"{settings.public_base_url}/auth/v1"
     assert claims["app_metadata"]["tenant_id"] == str(tenant.id)
     assert claims["app_metadata"]["role"] == "manager"
+    assert "salga_invite" not in claims["app_metadata"]  # read once, at creation
     assert {"sub", "aud", "exp", "iat", "role", "aal", "amr", "session_id",
             "is_anonymous"} <= claims.keys()
     me = await api.get("/api/v1/me", headers=bearer(session["access_token"], settings))
