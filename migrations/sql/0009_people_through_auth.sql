@@ -11,11 +11,12 @@
 -- ---------------------------------------------------------------------
 -- A profile for every new person. Staff come from the admin API with
 -- app_metadata.salga_invite = {municipality: <code> or municipality_id: <id>,
--- role: <role>}; only service-key holders can set app_metadata. A citizen signing up names their
--- municipality as user_metadata.municipality (its code): read once, here,
--- and never used for authorization afterwards (user_metadata is editable by
--- the user; the profile row is what the token hook reads). Anyone else gets
--- no profile, and so a token with no municipality and no role.
+-- role: <role>}; only service-key holders can set app_metadata. A citizen
+-- signing up names their municipality as user_metadata.municipality (its
+-- code): read once, here, and never used for authorization afterwards
+-- (user_metadata is editable by the user; the profile row is what the token
+-- hook reads). Anyone else gets no profile, and so a token with no
+-- municipality and no role.
 -- ---------------------------------------------------------------------
 create function private.handle_new_user() returns trigger
 language plpgsql security definer
@@ -44,7 +45,8 @@ begin
       from public.municipalities m
      where m.code = upper(btrim(coalesce(v_code, ''))) and m.is_active;
   end if;
-  if v_tenant is null then
+  if v_tenant is null
+     or v_role not in ('citizen', 'field_worker', 'manager', 'admin', 'saps_liaison') then
     return null;
   end if;
   if v_language not in ('en', 'zu', 'af') then
