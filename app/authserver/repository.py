@@ -7,7 +7,6 @@ Columns are set here, in code, exactly where the real Auth server sets them:
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -213,13 +212,13 @@ async def delete_one_time_token(conn: Conn, token_id: UUID) -> None:
     await conn.execute("delete from auth.one_time_tokens where id = %s", (token_id,))
 
 
-async def audit(conn: Conn, *, action: str, actor: UUID | None, ip: str | None,
-                at: datetime | None = None) -> None:
+async def audit(conn: Conn, *, action: str, actor: UUID | None, ip: str | None) -> None:
+    """Auth's own audit trail (auth.audit_log_entries), as the Auth server keeps it."""
     await conn.execute(
         "insert into auth.audit_log_entries (instance_id, id, payload, created_at, ip_address)"
-        " values (%s, %s, %s, coalesce(%s, now()), %s)",
+        " values (%s, %s, %s, now(), %s)",
         (INSTANCE_ID, uuid4(), json.dumps({"action": action, "actor_id": str(actor or "")}),
-         at, (ip or "")[:64]))
+         (ip or "")[:64]))
 
 
 async def run_access_token_hook(conn: Conn, event: dict[str, Any]) -> Any:

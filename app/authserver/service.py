@@ -222,6 +222,7 @@ async def logout(conn: Conn, *, claims: dict[str, Any], scope: str) -> None:
         user_id, session_id = UUID(str(claims.get("sub"))), UUID(str(claims.get("session_id")))
     except ValueError as exc:
         raise AuthError(403, "bad_jwt", "invalid JWT") from exc
+    await repository.audit(conn, action="logout", actor=user_id, ip=None)
     if scope == "local":
         await repository.delete_sessions(conn, user_id=user_id, only=session_id)
     elif scope == "others":

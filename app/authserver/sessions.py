@@ -112,6 +112,7 @@ async def issue(conn: Conn, user: Row, *, secret: str, issuer: str, lifetime: in
                                           session_id=session_id, parent=None)
     user = await repository.update_user(conn, user["id"], last_sign_in_at=datetime.now(UTC)) \
         or user
+    await repository.audit(conn, action="login", actor=user["id"], ip=ip)
     token, expires_at = await access_token(conn, user, secret=secret, issuer=issuer,
                                            lifetime=lifetime, session_id=session_id,
                                            method=method)

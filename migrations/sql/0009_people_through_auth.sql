@@ -171,6 +171,8 @@ begin
      or split_part(p_path, '/', 1) <> (select private.tenant_id())::text then
     raise exception 'Uploads go to your own municipality''s folder.' using errcode = '42501';
   end if;
+  -- Plans are for the next few minutes; old ones (never used) go.
+  delete from private.upload_plans p where p.created_at < now() - interval '1 day';
   insert into private.upload_plans (bucket, path, user_id, tenant_id)
   values (p_bucket, p_path, (select auth.uid()), (select private.tenant_id()))
   on conflict (bucket, path) do update
