@@ -48,3 +48,16 @@ async def test_only_the_caller_plans_uploads_and_only_into_their_municipality(
     await act_as(db, SERVICE_CLAIMS)
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         await db.execute("select private.plan_upload('evidence', %s)", (f"{tenant.id}/x/y.jpg",))
+
+
+async def test_no_api_role_touches_upload_plans(db: AsyncConnection[Any], tenant: Tenant) -> None:
+    for claims in (tenant.claims["admin"], SERVICE_CLAIMS, {"role": "anon"}):
+        for statement in ("truncate private.upload_plans",
+                          "insert into private.upload_plans values ('evidence', 'p', %s, %s)",
+                          "delete from private.upload_plans"):
+            await db.execute("savepoint s")
+            await act_as(db, claims)
+            params = (tenant.users["admin"], tenant.id) if "%s" in statement else None
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                await db.execute(statement, params)
+            await db.execute("rollback to savepoint s")

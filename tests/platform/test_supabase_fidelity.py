@@ -157,3 +157,15 @@ async def test_migrations_run_as_the_ordinary_postgres(database_url: str) -> Non
         cur = await conn.execute("select current_user, (select rolsuper from pg_roles"
                                  " where rolname = current_user)")
         assert await cur.fetchone() == ("postgres", False)
+
+
+async def test_the_gateway_makes_daily_partitions_ahead(db: AsyncConnection[Any]) -> None:
+    from app.realtime import repository as realtime
+
+    await realtime.ensure_partitions(db, days_ahead=6)
+    day = await one(db, "select to_char(current_date + 6, 'YYYY_MM_DD')")
+    assert await one(db, "select to_regclass(%s)::text", (f"realtime.messages_{day}",)) \
+        == f"realtime.messages_{day}"
+    # Only the gateway (postgres) may: the API roles may not make partitions.
+    await act_as(db, SERVICE_CLAIMS)
+    assert await refused(db, "select realtime.ensure_partitions(7)") == "42501"
