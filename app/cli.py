@@ -117,11 +117,16 @@ def user_add(
     phone: Annotated[str | None, typer.Option(help="Phone, any common format")] = None,
     name: Annotated[str | None, typer.Option(help="Full name")] = None,
     language: Annotated[str, typer.Option(help="en | zu | af")] = "en",
+    password: Annotated[str | None, typer.Option(
+        help="Local/demo use: set a password instead of emailing an invitation")] = None,
 ) -> None:
-    """Create an auth user with a profile in a municipality; prints the user id."""
+    """Create a person through Auth with a profile in a municipality; prints the user id.
+
+    Without --password, Auth emails an invitation (locally: to the local mailbox).
+    """
     user_id = run(with_owner_connection(lambda conn: identity.add_user(
         conn, email=email, role=role, municipality_code=municipality, phone=phone,
-        full_name=name, language=language)))
+        full_name=name, language=language, password=password)))
     typer.echo(str(user_id))
 
 
@@ -155,14 +160,32 @@ def token(
     email: str,
     lifetime: Annotated[int, typer.Option(help="Seconds until it expires")] = 3600,
 ) -> None:
-    """Print an access token for a user, as Supabase Auth would issue it (hook included)."""
+    """Print an access token from a new local Auth session (hook included). Local only."""
     settings = get_settings()
+    if not settings.local_mode:
+        fail("with SUPABASE_URL set, people sign in through Supabase Auth")
     if not settings.supabase_jwt_secret:
         fail("SUPABASE_JWT_SECRET is not set (run scripts/dev once, or set it)")
     issuer = settings.token_issuer
     typer.echo(run(with_owner_connection(lambda conn: identity.issue_token(
         conn, email=email, secret=settings.supabase_jwt_secret, issuer=issuer,
         lifetime=lifetime))))
+
+
+@cli.command("mail")
+def mail(
+    to: Annotated[str | None, typer.Option(help="Only messages to this address")] = None,
+    count: Annotated[int, typer.Option(help="How many, newest first")] = 5,
+) -> None:
+    """Show what the local Auth server sent (invitations, password resets, SMS codes)."""
+    from app.authserver.settings import Mailbox
+
+    messages = Mailbox(get_settings().local_mail_dir).messages(to=to, limit=count)
+    if not messages:
+        typer.echo("no messages")
+    for message in messages:
+        typer.echo(f"--- {message['sent_at']} to {message['to']}: {message['subject']}")
+        typer.echo(message["text"])
 
 
 @cli.command("rotate-keys")

@@ -70,6 +70,15 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
 
     local_storage_dir: Path = Field(default=LOCAL_DIR / "storage")
+    # Local Auth (local mode): its own connection as supabase_auth_admin (derived
+    # from DATABASE_URL when empty), and the mailbox developers read.
+    # Access tokens carry iss = PUBLIC_BASE_URL + "/auth/v1".
+    auth_database_url: str = ""
+    # Override supabase/config.toml [auth.rate_limit] (benchmarks only).
+    auth_sign_in_limit: int | None = None
+    auth_verify_limit: int | None = None
+    auth_sms_limit: int | None = None
+    local_mail_dir: Path = Field(default=LOCAL_DIR / "mail")
 
     @property
     def local_mode(self) -> bool:

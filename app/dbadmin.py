@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from alembic import command
@@ -39,18 +40,42 @@ def drop_database(url: str, name: str) -> None:
         )
 
 
+LOCAL_SUPERUSER = "supabase_admin"
+# The platform's login roles that our local servers connect as (same password
+# as `postgres` locally): the Auth server as supabase_auth_admin.
+LOCAL_SERVICE_LOGINS = ("supabase_auth_admin",)
+
+
 def platform_files() -> list[Path]:
     return sorted(PLATFORM_DIR.glob("*.sql"))
 
 
+def with_user(url: str, user: str) -> str:
+    """The same server, database and password, logging in as `user`."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    password = parts.password or ""
+    auth = f"{user}:{password}@" if password else f"{user}@"
+    return urlunsplit(parts._replace(netloc=auth + host))
+
+
 def apply_platform(url: str) -> None:
-    """Local-only: recreate the Supabase platform pieces. Never run against Supabase."""
-    with psycopg.connect(url, autocommit=True) as conn:
+    """Local-only: recreate the Supabase platform pieces. Never run against Supabase.
+
+    Runs as the cluster's superuser (`supabase_admin`, as on Supabase); the
+    migrations that follow run as the ordinary `postgres`.
+    """
+    password = urlsplit(url).password or ""
+    with psycopg.connect(with_user(url, LOCAL_SUPERUSER), autocommit=True) as conn:
         # Roles are cluster-wide: serialise concurrent preparations of databases.
         conn.execute("select pg_advisory_lock(54322)")
         try:
             for path in platform_files():
                 conn.execute(path.read_text(encoding="utf-8").encode())
+            for role in LOCAL_SERVICE_LOGINS:
+                conn.execute(
+                    sql.SQL("alter role {} with password {}").format(
+                        sql.Identifier(role), sql.Literal(password)))
         finally:
             conn.execute("select pg_advisory_unlock(54322)")
 

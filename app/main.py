@@ -10,6 +10,9 @@ from fastapi import APIRouter, FastAPI
 
 from app import errors
 from app.auth import TokenVerifier
+from app.authserver import build as authserver_build
+from app.authserver.router import install as install_authserver
+from app.authserver.router import router as authserver_router
 from app.casework.router import router as casework_router
 from app.config import Settings, get_settings
 from app.dashboard.router import router as dashboard_router
@@ -45,6 +48,7 @@ def routers(settings: Settings) -> list[APIRouter]:
     if settings.local_mode:
         found.append(realtime_router)
         found.append(storage_gateway.router)
+        found.append(authserver_router)
     return found
 
 
@@ -55,9 +59,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.pool.open(wait=False)
+        if app.state.authserver is not None:
+            await app.state.authserver.pool.open(wait=False)
         try:
             yield
         finally:
+            if app.state.authserver is not None:
+                await app.state.authserver.pool.close()
             await app.state.pool.close()
 
     app = FastAPI(
@@ -72,8 +80,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.verifier = TokenVerifier(settings)
     app.state.storage, app.state.local_store = storage_service.build(settings, app.state.pool)
+    app.state.authserver = authserver_build(settings) if settings.local_mode else None
     errors.install(app)
     app.add_middleware(RequestGuard)
+    install_authserver(app)
     for router in routers(settings):
         app.include_router(router)
     return app

@@ -104,7 +104,9 @@ init_cluster() {
   local pwfile="$LOCAL/pg/.pw"
   printf '%s\n' "$PGPASSWORD" > "$pwfile"
   [ "$(id -u)" -eq 0 ] && chown postgres "$pwfile"
-  as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --pwfile="$pwfile" \
+  # As on Supabase, the cluster's superuser is supabase_admin; `postgres`
+  # (who runs migrations and the app) is an ordinary role made below.
+  as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U supabase_admin --pwfile="$pwfile" \
     --auth-host=scram-sha-256 --auth-local=peer -E UTF8 --locale=C.UTF-8 >/dev/null
   rm -f "$pwfile"
   as_pg tee -a "$PG_DATA/postgresql.conf" >/dev/null <<CONF
@@ -126,7 +128,33 @@ port_taken_by_other() {
   (exec 3<>"/dev/tcp/127.0.0.1/$PGPORT") 2>/dev/null
 }
 
+# A cluster made before the local platform matched Supabase has `postgres` as
+# its bootstrap superuser, which cannot be demoted: keep its data aside and
+# make a new cluster.
+retire_old_cluster() {
+  [ -f "$PG_DATA/PG_VERSION" ] || return 0
+  [ -f "$PG_DATA/salga-platform" ] && return 0
+  local aside
+  aside="$LOCAL/pg/data.before-supabase-admin.$(date +%Y%m%d%H%M%S)"
+  say "this cluster's superuser is postgres (Supabase's is not): moving it to ${aside#"$ROOT/"}"
+  stop_cluster
+  mv "$PG_DATA" "$aside"
+}
+
+# The non-superuser `postgres`, as on Supabase (its grants: supabase/platform).
+ensure_postgres_role() {
+  PGUSER=supabase_admin PGDATABASE=postgres psql -q -v ON_ERROR_STOP=1 -v pw="$PGPASSWORD" >/dev/null <<'SQL'
+select not exists (select 1 from pg_roles where rolname = 'postgres') as missing \gset
+\if :missing
+create role postgres login createrole createdb replication bypassrls;
+\endif
+alter role postgres with password :'pw';
+alter role supabase_admin with password :'pw';
+SQL
+}
+
 ensure_cluster() {
+  retire_old_cluster
   [ -f "$PG_DATA/PG_VERSION" ] || init_cluster
   ensure_pg_can_reach
   if cluster_running; then return 0; fi
@@ -137,6 +165,8 @@ ensure_cluster() {
   rm -f "$PG_DATA/postmaster.pid"
   as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 -o "-p $PGPORT" start >/dev/null \
     || { tail -n 20 "$PG_LOG" >&2; die "PostgreSQL did not start (log: .local/pg/postgres.log)"; }
+  ensure_postgres_role
+  as_pg touch "$PG_DATA/salga-platform"
 }
 
 stop_cluster() {

@@ -24,8 +24,13 @@ ensure_local_secrets()
 
 
 def base_settings(**overrides: Any) -> Settings:
-    """Local-mode settings for tests; SUPABASE_URL from the environment is ignored."""
-    return Settings(supabase_url="", environment="test", **overrides)
+    """Local-mode settings for tests; SUPABASE_URL from the environment is ignored.
+
+    One test server serves the whole suite from one address, so the Auth rate
+    limits per address are raised (tests/authserver checks them on their own).
+    """
+    limits = {"auth_sign_in_limit": 100_000, "auth_verify_limit": 100_000}
+    return Settings(supabase_url="", environment="test", **{**limits, **overrides})
 
 
 @pytest.fixture(scope="session")

@@ -55,9 +55,10 @@ def test_nothing_raises_httpexception_by_hand() -> None:
     assert offenders == [], "raise a DomainError (app/errors.py) instead"
 
 
-# The local Supabase stand-ins act for any JWT holder (anon and service keys included), as
-# Supabase's own servers do, so they carry raw claims; domain services take a Caller.
-SUPABASE_STANDINS = {"storage", "realtime"}
+# The local Supabase stand-ins (Storage, Realtime, Auth) act for any JWT holder (anon and
+# service keys included), as Supabase's own servers do, so they carry raw claims; domain
+# services take a Caller.
+SUPABASE_STANDINS = {"storage", "realtime", "authserver"}
 
 
 def test_services_take_a_typed_caller_not_claims() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from uuid import UUID
 
@@ -43,43 +42,6 @@ async def municipality_by_code(conn: AsyncConnection[Any], code: str) -> Row | N
     return await cur.fetchone()
 
 
-async def user_by_email(conn: AsyncConnection[Any], email: str) -> Row | None:
-    cur = await conn.execute(
-        """
-        select u.id, u.email, u.phone, u.raw_app_meta_data, u.raw_user_meta_data,
-               u.is_anonymous, p.tenant_id, p.role, p.full_name
-          from auth.users u
-          left join public.profiles p on p.id = u.id
-         where lower(u.email) = lower(%s) and u.deleted_at is null
-        """,
-        (email,),
-    )
-    return await cur.fetchone()
-
-
-async def insert_auth_user(
-    conn: AsyncConnection[Any], *, email: str | None, phone: str | None, full_name: str | None
-) -> UUID:
-    provider = "email" if email else "phone"
-    cur = await conn.execute(
-        """
-        insert into auth.users (email, phone, email_confirmed_at, raw_app_meta_data,
-                                raw_user_meta_data)
-        values (%(email)s, %(phone)s, now(), %(app)s, %(user)s)
-        returning id
-        """,
-        {
-            "email": email,
-            "phone": phone,
-            "app": json.dumps({"provider": provider, "providers": [provider]}),
-            "user": json.dumps({"full_name": full_name} if full_name else {}),
-        },
-    )
-    row = await cur.fetchone()
-    assert row is not None
-    return UUID(str(row["id"]))
-
-
 async def upsert_profile(
     conn: AsyncConnection[Any],
     *,
@@ -107,19 +69,6 @@ async def upsert_profile(
     row = await cur.fetchone()
     assert row is not None
     return row
-
-
-async def run_access_token_hook(conn: AsyncConnection[Any], event: dict[str, Any]) -> Any:
-    """Call the hook the way Supabase Auth does: as supabase_auth_admin."""
-    async with conn.transaction():
-        await conn.execute("set local role supabase_auth_admin")
-        cur = await conn.execute(
-            "select public.custom_access_token_hook(%s::jsonb) as result", (json.dumps(event),)
-        )
-        row = await cur.fetchone()
-        await conn.execute("reset role")
-    assert row is not None
-    return row["result"]
 
 
 async def own_profile(conn: AsyncConnection[Any]) -> Row | None:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import time
-import uuid
 from typing import Any
 from uuid import UUID
 
-import jwt
 import phonenumbers
 from psycopg import AsyncConnection
 
 from app.errors import Invalid
-from app.identity import repository
+from app.identity import people, repository
 
 ROLES = ("citizen", "field_worker", "manager", "admin", "saps_liaison")
 LANGUAGES = ("en", "zu", "af")
@@ -71,8 +68,10 @@ async def add_user(
     phone: str | None = None,
     full_name: str | None = None,
     language: str = "en",
+    password: str | None = None,
 ) -> UUID:
-    """Create (or update) an auth user and their profile; returns the user id."""
+    """A person with a profile in a municipality, created through Auth (an invitation
+    by email unless a password is given); an existing person gets this role."""
     if role not in ROLES:
         raise IdentityError(f"role must be one of {', '.join(ROLES)}")
     if language not in LANGUAGES:
@@ -83,10 +82,15 @@ async def add_user(
     if municipality is None:
         raise IdentityError(f"no municipality with code {municipality_code!r}")
     phone = normalise_phone(phone)
-    existing = await repository.user_by_email(conn, email) if email else None
-    user_id = UUID(str(existing["id"])) if existing else await repository.insert_auth_user(
-        conn, email=email, phone=phone, full_name=full_name
-    )
+    try:
+        user_id = await people.create_person(
+            conn, email=email, phone=phone, password=password, municipality=municipality["code"],
+            tenant_id=municipality["id"], role=role, full_name=full_name, language=language,
+            invite=password is None and bool(email))
+    except people.PersonError as exc:
+        raise IdentityError(str(exc)) from exc
+    # The profile trigger cannot see a municipality this transaction has not
+    # committed yet; and an existing person's role changes only here (admins).
     await repository.upsert_profile(
         conn, user_id=user_id, tenant_id=municipality["id"], role=role, full_name=full_name,
         phone=phone, language=language,
@@ -94,46 +98,18 @@ async def add_user(
     return user_id
 
 
-def base_claims(user: dict[str, Any], *, issuer: str, lifetime: int) -> dict[str, Any]:
-    """The claims Supabase Auth puts in an access token before the hook runs."""
-    now = int(time.time())
-    return {
-        "iss": issuer,
-        "sub": str(user["id"]),
-        "aud": "authenticated",
-        "exp": now + lifetime,
-        "iat": now,
-        "email": user.get("email") or "",
-        "phone": user.get("phone") or "",
-        "app_metadata": user.get("raw_app_meta_data") or {},
-        "user_metadata": user.get("raw_user_meta_data") or {},
-        "role": "authenticated",
-        "aal": "aal1",
-        "amr": [{"method": "password", "timestamp": now}],
-        "session_id": str(uuid.uuid4()),
-        "is_anonymous": bool(user.get("is_anonymous")),
-    }
-
-
 async def issue_token(
     conn: AsyncConnection[Any],
     *,
     email: str,
     secret: str,
-    issuer: str = "http://127.0.0.1:8000/auth/v1",
-    lifetime: int = 3600,
+    issuer: str | None = None,
+    lifetime: int | None = None,
 ) -> str:
-    """What Supabase Auth would issue this user: base claims, then our hook, HS256-signed."""
-    user = await repository.user_by_email(conn, email)
-    if user is None:
-        raise IdentityError(f"no user with email {email!r}")
-    event = {
-        "user_id": str(user["id"]),
-        "claims": base_claims(user, issuer=issuer, lifetime=lifetime),
-        "authentication_method": "password",
-    }
-    result = await repository.run_access_token_hook(conn, event)
-    if "error" in result:
-        raise IdentityError(result["error"].get("message", "token refused"))
-    claims = result.get("claims", result)
-    return jwt.encode(claims, secret, algorithm="HS256")
+    """An access token from a new local Auth session (base claims, our hook, HS256)."""
+    try:
+        session = await people.new_session(conn, email=email, secret=secret, issuer=issuer,
+                                           lifetime=lifetime)
+    except people.PersonError as exc:
+        raise IdentityError(str(exc)) from exc
+    return str(session["access_token"])

@@ -90,3 +90,8 @@ async def settle_media_job(conn: Conn, *, job_id: int, status: str, error: str |
         "update public.whatsapp_media_jobs set status = %s, last_error = %s,"
         " next_attempt_at = now() + make_interval(secs => %s) where id = %s",
         (status, error, delay, job_id))
+
+
+async def plan_upload(conn: Conn, *, bucket: str, path: str) -> None:
+    """As the caller: the object signed for `path` will be owned by them."""
+    await conn.execute("select private.plan_upload(%s, %s)", (bucket, path))

@@ -42,6 +42,7 @@ async def plan_upload(conn: Conn, pool: AsyncConnectionPool,
     file_id = uuid.uuid4()
     path = object_path(tenant_id=tenant_id, folder_id=folder, content_type=request.content_type,
                        file_id=file_id)
+    await repository.plan_upload(conn, bucket=bucket, path=path)  # the caller will own it
     signed: SignedUpload = await storage.signed_upload_url(bucket=bucket, path=path,
                                                            owner=str(caller.user_id))
     return UploadTicket(bucket=bucket, path=path, file_id=str(file_id), signed_url=signed.url,

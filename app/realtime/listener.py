@@ -32,6 +32,9 @@ from app.realtime.hub import Message
 log = logging.getLogger("salga.realtime")
 
 CHANNEL = "realtime_messages"
+# As the Realtime server does, daily partitions of realtime.messages are made
+# ahead (there is no default partition: a day without one drops its sends).
+PARTITION_SECONDS = 3600.0
 APPLICATION_NAME = "salga-realtime-gateway"
 
 
@@ -80,8 +83,11 @@ class MessageListener:
             await self._catch_up(conn)
         self.ready.set()
         loop = asyncio.get_running_loop()
-        next_checkpoint = loop.time()
+        next_checkpoint = next_partitions = loop.time()
         while True:
+            if loop.time() >= next_partitions:
+                await repository.ensure_partitions(conn)
+                next_partitions = loop.time() + PARTITION_SECONDS
             if loop.time() >= next_checkpoint:
                 await self._checkpoint(conn)
                 next_checkpoint = loop.time() + self._checkpoint_seconds

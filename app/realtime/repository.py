@@ -97,3 +97,8 @@ async def checkpoint(conn: AsyncConnection[Any], *, channel: str, marker: str) -
         await conn.execute("select pg_notify(%s, %s)", (channel, marker))
     assert row is not None
     return row["mark"]
+
+
+async def ensure_partitions(conn: AsyncConnection[Any], *, days_ahead: int = 3) -> None:
+    """Local platform only: today's and the next days' partitions of realtime.messages."""
+    await conn.execute("select realtime.ensure_partitions(%s)", (days_ahead,))

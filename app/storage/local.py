@@ -24,7 +24,7 @@ from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from app.db import SERVICE_CLAIMS, transaction_as
-from app.errors import sa_status, sql_message
+from app.errors import sql_message
 from app.storage import errors, mime, repository, tokens
 
 GLOBAL_LIMIT = 20 * 1024 * 1024
@@ -40,15 +40,17 @@ def check_key(path: str) -> None:
 
 
 def _mapped(exc: psycopg.Error) -> errors.StorageError:
+    # As the real Storage server maps them: only a few standard SQLSTATEs
+    # become a 4xx (42501 -> 403; check violations and invalid parameters ->
+    # 400; unique violations -> 409); anything else, our own SAnnn codes
+    # included, is a 500 "database error".
     message = sql_message(exc)
-    ours = sa_status(exc)
-    if ours is not None:
-        return errors.StorageError(ours, "InvalidRequest", message)
-    if isinstance(exc, psycopg.errors.UniqueViolation):
+    state = exc.sqlstate or ""
+    if state == "23505":
         return errors.duplicate()
-    if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+    if state == "42501":
         return errors.access_denied(RLS_MESSAGE)
-    if isinstance(exc, psycopg.errors.IntegrityError | psycopg.errors.DataException):
+    if state in ("23514", "22023", "23502", "22P02"):
         return errors.invalid(message)
     return errors.StorageError(500, "DatabaseError", "database error", code="DatabaseError")
 

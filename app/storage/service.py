@@ -87,8 +87,9 @@ class LocalBackend:
 
     async def signed_upload_url(self, *, bucket: str, path: str, upsert: bool,
                                 owner: str | None) -> SignedUpload:
-        claims = {**SERVICE_CLAIMS, "sub": owner} if owner else SERVICE_CLAIMS
-        rel, token = await self.store.sign_upload(claims, bucket=bucket, path=path,
+        # Signed with the service key, as on Supabase: the object is owned by the
+        # signer (nobody); our API records the uploader beforehand (migration 0009).
+        rel, token = await self.store.sign_upload(SERVICE_CLAIMS, bucket=bucket, path=path,
                                                   upsert=upsert)
         return SignedUpload(bucket=bucket, path=path, url=self.base_url + rel, token=token)
 
@@ -133,7 +134,8 @@ class SupabaseBackend:
 
     async def signed_upload_url(self, *, bucket: str, path: str, upsert: bool,
                                 owner: str | None) -> SignedUpload:
-        # Supabase records the signer (here the service role) as owner; `owner` is local-only.
+        # Supabase records the signer (here the service role) as owner: none. Our
+        # API records the uploader beforehand (private.plan_upload, migration 0009).
         from storage3.types import CreateSignedUploadUrlOptions
 
         options = CreateSignedUploadUrlOptions(upsert="true") if upsert else None

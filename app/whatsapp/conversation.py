@@ -11,12 +11,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 import psycopg
 
 from app.config import ChannelSettings
 from app.crypto import default_cipher
 from app.duplicates import service as duplicates
+from app.identity.people import create_person
 from app.notify.texts import emergency, label
 from app.tickets import service as tickets
 from app.vocab import CATEGORIES, SENSITIVE_CATEGORY, Conn
@@ -104,13 +106,7 @@ async def on_consent(ctx: Context) -> str:
     if answer not in YES:
         return ctx.t("not_understood") + "\n\n" + consent_notice(ctx)
     tenant_id = ctx.municipality["id"]
-    citizen = await repo.citizen_by_phone(ctx.conn, tenant_id=tenant_id, phone=ctx.msg.from_phone)
-    if citizen is None:
-        user_id = await repo.create_citizen(
-            ctx.conn, tenant_id=tenant_id, phone=ctx.msg.from_phone, language=ctx.lang)
-    else:
-        user_id = citizen["id"]
-        await repo.set_preferred_language(ctx.conn, user_id, ctx.lang)
+    user_id = await citizen_for(ctx)
     await repo.record_consent(
         ctx.conn, user_id=user_id, tenant_id=tenant_id, purpose="whatsapp_reporting",
         description="Keep the phone number, reports and their locations to handle reports "
@@ -118,6 +114,33 @@ async def on_consent(ctx: Context) -> str:
         language=ctx.lang, consented=True, version=ctx.settings.consent_version, categories=[])
     ctx.go("menu", user_id=user_id, consent_version=ctx.settings.consent_version)
     return menu(ctx)
+
+
+async def citizen_for(ctx: Context) -> UUID:
+    """The person this number is in this municipality, created through Auth if new.
+
+    A phone is a person per municipality, and a deleted person who comes back starts
+    afresh. Auth keeps one phone per person, so when the number already belongs to
+    someone else (another municipality's person, or the deleted one) the new person is
+    created under a local alias that can never receive mail, and their profile carries
+    the number. The alias is the same on a retry, so a retry finds the same person."""
+    tenant_id, phone = ctx.municipality["id"], ctx.msg.from_phone
+    citizen = await repo.citizen_by_phone(ctx.conn, tenant_id=tenant_id, phone=phone)
+    if citizen is not None:
+        await repo.set_preferred_language(ctx.conn, citizen["id"], ctx.lang)
+        return UUID(str(citizen["id"]))
+    # Through Auth; the profile trigger puts them in this municipality.
+    user_id = await create_person(ctx.conn, phone=phone, tenant_id=tenant_id,
+                                  language=ctx.lang)
+    if await repo.has_living_profile_in(ctx.conn, user_id=user_id, tenant_id=tenant_id):
+        return user_id
+    earlier = await repo.earlier_people_with_phone(ctx.conn, tenant_id=tenant_id, phone=phone)
+    alias = f"wa.{phone.lstrip('+')}.{ctx.municipality['code'].lower()}.{earlier}" \
+            "@whatsapp.invalid"
+    user_id = await create_person(ctx.conn, email=alias, tenant_id=tenant_id,
+                                  language=ctx.lang)
+    await repo.set_profile_phone(ctx.conn, user_id=user_id, phone=phone)
+    return user_id
 
 
 async def on_menu(ctx: Context) -> str:

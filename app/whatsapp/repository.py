@@ -90,18 +90,24 @@ async def citizen_by_phone(conn: Conn, *, tenant_id: UUID, phone: str) -> Row | 
     return await cur.fetchone()
 
 
-async def create_citizen(conn: Conn, *, tenant_id: UUID, phone: str, language: str) -> UUID:
+async def has_living_profile_in(conn: Conn, *, user_id: UUID, tenant_id: UUID) -> bool:
     cur = await conn.execute(
-        "insert into auth.users (phone, phone_confirmed_at, raw_app_meta_data)"
-        " values (case when exists (select 1 from auth.users where phone = %(phone)s)"
-        " then null else %(phone)s end, now(), %(meta)s::jsonb) returning id",
-        {"phone": phone, "meta": '{"provider": "phone", "providers": ["phone"]}'})
+        "select 1 from public.profiles where id = %s and tenant_id = %s and deleted_at is null",
+        (user_id, tenant_id))
+    return await cur.fetchone() is not None
+
+
+async def earlier_people_with_phone(conn: Conn, *, tenant_id: UUID, phone: str) -> int:
+    """How many people (the deleted included) this number has been in this municipality."""
+    cur = await conn.execute(
+        "select count(*) as n from public.profiles where tenant_id = %s and phone = %s",
+        (tenant_id, phone))
     row = await cur.fetchone()
-    assert row is not None
-    await conn.execute(
-        "insert into public.profiles (id, tenant_id, role, phone, preferred_language)"
-        " values (%s, %s, 'citizen', %s, %s)", (row["id"], tenant_id, phone, language))
-    return UUID(str(row["id"]))
+    return int(row["n"]) if row else 0
+
+
+async def set_profile_phone(conn: Conn, *, user_id: UUID, phone: str) -> None:
+    await conn.execute("update public.profiles set phone = %s where id = %s", (phone, user_id))
 
 
 async def set_preferred_language(conn: Conn, user_id: UUID, language: str) -> None:

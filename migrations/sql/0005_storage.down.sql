@@ -7,10 +7,10 @@ drop function if exists private.decide_verification(uuid, text, text);
 drop function if exists private.record_verification_result(uuid, uuid, text, text, text[]);
 drop function if exists private.submit_verification(uuid);
 
-drop trigger if exists forget_media on storage.objects;
-drop trigger if exists record_media on storage.objects;
-drop function if exists private.forget_media();
-drop function if exists private.record_media();
+-- Only storage.objects' owner may drop its triggers by name; postgres owns
+-- the functions, and dropping them takes their triggers with them.
+drop function if exists private.forget_media() cascade;
+drop function if exists private.record_media() cascade;
 
 drop policy if exists "SAPS liaisons and admins delete their municipality's sensitive evidence" on storage.objects;
 drop policy if exists "SAPS liaisons and admins replace their municipality's sensitive evidence" on storage.objects;
@@ -46,5 +46,8 @@ alter table public.media_attachments
   drop column if exists quarantine_reason,
   drop column if exists scan_status;
 
+-- Storage refuses deletes unless the transaction allows them (as the Storage
+-- server does per request); the files' bytes stay in the bucket's backend.
+select set_config('storage.allow_delete_query', 'true', true);
 delete from storage.objects where bucket_id in ('evidence', 'documents', 'gbv-evidence');
 delete from storage.buckets where id in ('evidence', 'documents', 'gbv-evidence');

@@ -437,6 +437,8 @@ set search_path = ''
 as $$
   select nullif((select auth.jwt()) -> 'app_metadata' ->> 'role', '')
 $$;
+-- Only the table's owner drops a trigger by name; dropping its function takes it along.
+drop function private.refuse_api_truncate() cascade;
 drop function private.caller();
 drop function private.schedule(text, text, text);
 

@@ -527,6 +527,29 @@ begin
   end loop;
 end
 $$;
+-- What `postgres` cannot revoke on Supabase's storage tables (their owner
+-- granted it), a statement trigger refuses: TRUNCATE ignores RLS, so one
+-- statement by any signed-in user would wipe every municipality's files.
+-- (`postgres` holds TRIGGER there, on Supabase as here.) REFERENCES and
+-- TRIGGER stay granted but are unusable: the API roles may create nothing in
+-- any schema, so they can make neither a referencing table nor a trigger.
+create function private.refuse_api_truncate() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if current_user in ('anon', 'authenticated', 'service_role') then
+    raise exception 'permission denied: % cannot truncate %.%', current_user,
+      tg_table_schema, tg_table_name using errcode = '42501';
+  end if;
+  return null;
+end
+$$;
+create trigger refuse_api_truncate before truncate on storage.objects
+  for each statement execute function private.refuse_api_truncate();
+create trigger refuse_api_truncate before truncate on storage.buckets
+  for each statement execute function private.refuse_api_truncate();
+
 -- Anonymous visitors use no table of ours at all. (Storage and Realtime
 -- keep their SELECT for anon: their servers ask as anon and the policies
 -- answer "nothing", as Supabase's own servers expect.)

@@ -1,7 +1,11 @@
 -- Local Supabase platform: the storage schema (Supabase Storage's tables).
 -- NEVER applied to a real Supabase project.
+-- As in current Supabase Storage: owned by supabase_storage_admin, no
+-- `level` column nor `prefixes` table, and deletes refused unless the Storage
+-- server allowed them for the transaction (storage.allow_delete_query).
 
 create schema if not exists storage authorization supabase_storage_admin;
+alter schema storage owner to supabase_storage_admin;
 grant usage on schema storage to anon, authenticated, service_role, postgres;
 
 create table if not exists storage.buckets (
@@ -28,11 +32,12 @@ create table if not exists storage.objects (
   user_metadata jsonb,
   path_tokens text[] generated always as (string_to_array(name, '/')) stored,
   version text,
-  level integer,
   created_at timestamptz default now(),
   updated_at timestamptz default now(),
   last_accessed_at timestamptz default now()
 );
+alter table storage.objects drop column if exists level;
+drop table if exists storage.prefixes;
 create unique index if not exists bucketid_objname on storage.objects (bucket_id, name);
 create index if not exists name_prefix_search on storage.objects (name text_pattern_ops);
 
@@ -41,6 +46,27 @@ alter table storage.objects owner to supabase_storage_admin;
 alter table storage.buckets enable row level security;
 alter table storage.objects enable row level security;
 grant all on storage.buckets, storage.objects to anon, authenticated, service_role, postgres;
+
+-- Storage's delete protection: rows go through the Storage API (so the bytes
+-- go too), which sets storage.allow_delete_query for its own transaction.
+create or replace function storage.protect_delete() returns trigger
+language plpgsql as $$
+begin
+  if coalesce(current_setting('storage.allow_delete_query', true), 'false') <> 'true' then
+    raise exception 'Direct deletion from storage tables is not allowed. Use the Storage API instead.'
+      using hint = 'This prevents accidental data loss from orphaned objects.',
+            errcode = '42501';
+  end if;
+  return null;
+end
+$$;
+alter function storage.protect_delete() owner to supabase_storage_admin;
+drop trigger if exists protect_buckets_delete on storage.buckets;
+create trigger protect_buckets_delete before delete on storage.buckets
+  for each statement execute function storage.protect_delete();
+drop trigger if exists protect_objects_delete on storage.objects;
+create trigger protect_objects_delete before delete on storage.objects
+  for each statement execute function storage.protect_delete();
 
 create or replace function storage.foldername(name text) returns text[]
 language plpgsql immutable as $$

@@ -3,10 +3,12 @@
 
 create schema if not exists realtime;
 grant usage on schema realtime to anon, authenticated, service_role, postgres;
+grant usage, create on schema realtime to supabase_realtime_admin;
 
--- Supabase partitions messages by day and keeps about three days; the local
--- gateway creates partitions ahead (realtime.ensure_partitions) and a default
--- partition catches anything outside them, so a send is never lost.
+-- As on Supabase: partitioned by day with NO default partition. The
+-- Realtime server creates each day's partition ahead (here our gateway calls
+-- realtime.ensure_partitions); a send on a day without one is dropped with a
+-- WARNING, as there.
 create table if not exists realtime.messages (
   topic text not null,
   extension text not null,
@@ -18,8 +20,8 @@ create table if not exists realtime.messages (
   id uuid not null default gen_random_uuid(),
   primary key (id, inserted_at)
 ) partition by range (inserted_at);
-create table if not exists realtime.messages_default
-  partition of realtime.messages default;
+-- An older local platform had a default partition: its rows are transient.
+drop table if exists realtime.messages_default;
 create index if not exists messages_inserted_at_topic_index
   on realtime.messages (inserted_at desc, topic)
   where extension = 'broadcast' and private is true;
@@ -29,15 +31,15 @@ alter table realtime.messages enable row level security;
 grant select, insert, update on realtime.messages to anon, authenticated, service_role, postgres;
 
 create or replace function realtime.ensure_partitions(days_ahead integer default 3)
-returns void language plpgsql as $$
+returns void language plpgsql security definer
+set search_path = ''
+as $$
 declare
   d date;
 begin
   for d in select generate_series(current_date - 1, current_date + days_ahead, interval '1 day')::date
   loop
-    if to_regclass(format('realtime.messages_%s', to_char(d, 'YYYY_MM_DD'))) is null
-       and not exists (select 1 from realtime.messages_default
-                       where inserted_at >= d and inserted_at < d + 1) then
+    if to_regclass(format('realtime.messages_%s', to_char(d, 'YYYY_MM_DD'))) is null then
       execute format(
         'create table realtime.%I partition of realtime.messages for values from (%L) to (%L)',
         'messages_' || to_char(d, 'YYYY_MM_DD'), d, d + 1);
@@ -46,7 +48,10 @@ begin
 end
 $$;
 alter function realtime.ensure_partitions(integer) owner to supabase_realtime_admin;
--- (A day whose rows already sit in the default partition keeps them there.)
+-- Local only: the gateway (connected as postgres) creates partitions ahead.
+revoke all on function realtime.ensure_partitions(integer) from public;
+grant execute on function realtime.ensure_partitions(integer) to postgres;
+-- The Realtime server has run before any migration on Supabase: so here.
 select realtime.ensure_partitions(3);
 
 create or replace function realtime.topic() returns text
@@ -54,16 +59,26 @@ language sql stable as $$
   select nullif(current_setting('realtime.topic', true), '')::text
 $$;
 
--- As in Supabase: sets realtime.topic for the insert and swallows its own
--- errors, so a broadcast can never abort the caller's transaction.
+-- As in Supabase: adds the message id to the payload (unless it has one),
+-- sets realtime.topic for the insert and swallows its own errors, so a
+-- broadcast can never abort the caller's transaction.
 create or replace function realtime.send(
   payload jsonb, event text, topic text, private boolean default true
 ) returns void language plpgsql as $$
+declare
+  generated_id uuid;
+  final_payload jsonb;
 begin
   begin
+    generated_id := gen_random_uuid();
+    if payload ? 'id' then
+      final_payload := payload;
+    else
+      final_payload := jsonb_set(payload, '{id}', to_jsonb(generated_id));
+    end if;
     perform set_config('realtime.topic', topic, true);
-    insert into realtime.messages (payload, event, topic, private, extension)
-    values (payload, event, topic, private, 'broadcast');
+    insert into realtime.messages (id, payload, event, topic, private, extension)
+    values (generated_id, final_payload, event, topic, private, 'broadcast');
   exception when others then
     raise warning 'ErrorSendingBroadcastMessage: %', sqlerrm;
   end;

@@ -25,9 +25,14 @@ const commands = {
     await page.waitForSelector('body[data-ready="true"]')
     return {}
   },
-  async signin({ token }) {
-    await page.fill('#token', token)
+  async signin({ email, password }) {
+    await page.fill('#email', email)
+    await page.fill('#password', password)
     await page.click('#signin button[type=submit]')
+    return await commands.board()
+  },
+  // Wait until the board is live or an error shows, and report.
+  async board() {
     await page.waitForFunction(() => document.body.dataset.realtime === 'SUBSCRIBED' ||
       document.getElementById('error').textContent !== '', null, { timeout: 15000 })
     return {
@@ -76,6 +81,36 @@ const commands = {
   },
   async text({ selector }) {
     return { text: await page.textContent(selector) }
+  },
+  async reload() {
+    await page.reload()
+    await page.waitForSelector('body[data-ready="true"]')
+    return { signinShown: await page.isVisible('#signin') }
+  },
+  async signout() {
+    await page.click('#signout')
+    await page.waitForSelector('body[data-ready="true"] #signin:not([hidden])')
+    return { signinShown: await page.isVisible('#signin') }
+  },
+  async forgot({ email }) {
+    await page.fill('#email', email)
+    await page.click('#forgot')
+    await page.waitForFunction(() => document.getElementById('notice').textContent !== '' ||
+      document.getElementById('error').textContent !== '', null, { timeout: 15000 })
+    return { notice: await page.textContent('#notice'), error: await page.textContent('#error') }
+  },
+  async newpassword({ password }) {
+    await page.waitForSelector('#newpassword:not([hidden])')
+    await page.fill('#new-password', password)
+    await page.click('#newpassword button[type=submit]')
+    return await commands.board()
+  },
+  async viewport({ width, height }) {
+    await page.setViewportSize({ width, height })
+    return {}
+  },
+  async session() {
+    return { stored: await page.evaluate(() => Object.keys(localStorage).some((k) => k.endsWith('-auth-token'))) }
   },
   async screenshot({ path }) {
     await page.screenshot({ path, fullPage: true })

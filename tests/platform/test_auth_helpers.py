@@ -51,11 +51,14 @@ async def test_storage_path_helpers(db: AsyncConnection[Any]) -> None:
 async def test_realtime_send_writes_a_private_broadcast(db: AsyncConnection[Any]) -> None:
     await db.execute("select realtime.send('{\"x\": 1}'::jsonb, 'ticket', 'municipality:t1')")
     cur = await db.execute(
-        "select topic, event, extension, private, payload from realtime.messages"
+        "select id, topic, event, extension, private, payload from realtime.messages"
         " where topic = 'municipality:t1'")
     row = await cur.fetchone()
-    assert row == {"topic": "municipality:t1", "event": "ticket", "extension": "broadcast",
-                   "private": True, "payload": {"x": 1}}
+    assert row is not None
+    # As Supabase's realtime.send: the message id is added to the payload.
+    assert row == {"id": row["id"], "topic": "municipality:t1", "event": "ticket",
+                   "extension": "broadcast", "private": True,
+                   "payload": {"x": 1, "id": str(row["id"])}}
     assert await one(db, "select realtime.topic()") == "municipality:t1"
 
 
@@ -74,8 +77,8 @@ async def test_api_roles_match_supabase(db: AsyncConnection[Any]) -> None:
     roles = {r["rolname"]: (r["rolcanlogin"], r["rolbypassrls"], r["rolinherit"])
              for r in await cur.fetchall()}
     assert roles == {
-        "anon": (False, False, False),
-        "authenticated": (False, False, False),
+        "anon": (False, False, True),
+        "authenticated": (False, False, True),
         "authenticator": (True, False, False),
-        "service_role": (False, True, False),
+        "service_role": (False, True, True),
     }

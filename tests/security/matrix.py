@@ -434,10 +434,15 @@ GRANTS: dict[str, dict[str, str]] = {
     "public.ticket_updates": {"authenticated": "select"},
     # Supabase's: its Storage and Realtime servers act as the caller through these
     # grants; the policies of 0005/0008 and 0007/0008 decide every row.
-    "storage.buckets": {"anon": "select insert update delete",
-                        "authenticated": "select insert update delete"},
-    "storage.objects": {"anon": "select insert update delete",
-                        "authenticated": "select insert update delete"},
+    # (Storage's owner also grants truncate, references and trigger, which our migrations
+    # cannot revoke on Supabase: a statement trigger refuses TRUNCATE, and the API roles
+    # can create nothing to reference from or to hang a trigger with.)
+    "storage.buckets": {"anon": "select insert update delete truncate references trigger",
+                        "authenticated": "select insert update delete truncate references "
+                                         "trigger"},
+    "storage.objects": {"anon": "select insert update delete truncate references trigger",
+                        "authenticated": "select insert update delete truncate references "
+                                         "trigger"},
     "realtime.messages": {"anon": "select insert update", "authenticated": "select insert update"},
     # PostGIS reference data (coordinate systems), the same for everyone.
     "extensions.spatial_ref_sys": {"anon": "select", "authenticated": "select"},
@@ -459,7 +464,6 @@ FUNCTIONS: dict[str, str] = {
     "realtime.topic": "the caller's own setting",
     "realtime.send": "inserts as the caller: no insert policy lets a user send",
     "realtime.broadcast_changes": "calls realtime.send as the caller",
-    "realtime.ensure_partitions": "local platform only; creates empty partitions",
     "realtime.local_gateway_notify": "local platform trigger function",
     # Ours: the caller, as the database knows them now.
     "private.actor_id": "the caller's own id",
@@ -500,6 +504,8 @@ FUNCTIONS: dict[str, str] = {
     "public.set_ticket_status": "as the caller, under RLS",
     "public.ticket_stats": "security invoker: counts only tickets the caller may read",
     "public.match_place": "security invoker: only places the caller may read",
+    "private.plan_upload": "records the caller as the owner-to-be of a path they may upload",
+    "storage.protect_delete": "Supabase's trigger: refuses deletes outside the Storage API",
     "private.possible_duplicates": "open ordinary reports of the caller's own municipality "
                                    "near a point (what the report form shows); never protected",
     "public.follow_ticket": "the caller follows an open ordinary report they may see",

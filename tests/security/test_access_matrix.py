@@ -91,6 +91,8 @@ async def test_access_matrix(
             sql, params = getattr(tgt, op)(w, me)
             await db.execute("savepoint cell")
             await act_as(db, claims)
+            if obj.startswith("storage:"):  # as the Storage server does per request
+                await db.execute("select set_config('storage.allow_delete_query', 'true', true)")
             if obj in REALTIME_TOPICS:
                 await db.execute("select set_config('realtime.topic', %s, true)",
                                  (REALTIME_TOPICS[obj](w),))

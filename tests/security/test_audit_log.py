@@ -10,7 +10,7 @@ import pytest
 from psycopg import AsyncConnection
 
 from app.db import set_caller
-from tests.security.world import CIPHERTEXT, build_world
+from tests.security.world import CIPHERTEXT, build_world, world_people
 from tests.support.db import ANON_CLAIMS, SERVICE_CLAIMS, act_as, fetch_all
 from tests.support.tenants import ROLES, Tenant
 
@@ -167,9 +167,10 @@ async def test_an_entry_never_fails_for_lack_of_a_partition(
     rows = await fetch_all(
         db, "select 'private.audit_log_' || to_char(now() at time zone 'UTC', 'YYYY_MM') as p")
     current = rows[0]["p"]
+    folks = await world_people(db, tenant)  # through Auth, before the table is locked
     await db.execute(f"alter table public.audit_log detach partition {current}")
     await db.execute(f"alter table {current} rename to audit_log_detached")
-    w = await build_world(db, tenant)
+    w = await build_world(db, tenant, folks)
     (entry,) = await entries(db, "tickets", w["ticket_own"])
     rows = await fetch_all(db, "select to_regclass(%s) is not null as made", (current,))
     assert rows[0]["made"] and entry["operation"] == "INSERT"

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from psycopg import AsyncConnection
 
+from app.identity import people
 from app.identity import service as identity
 from tests.support.tenants import Tenant
 
@@ -38,17 +39,26 @@ async def _user(conn: AsyncConnection[Any], tenant: Tenant, role: str, label: st
                                    full_name=f"{label.title()} Matrix")
 
 
-async def build_world(conn: AsyncConnection[Any], tenant: Tenant) -> World:
+async def world_people(conn: AsyncConnection[Any], tenant: Tenant) -> dict[str, UUID]:
+    """The world's people. Auth creates them in its own transactions, so a test
+    that locks tables first must make them before it does."""
+    return {
+        "resident": await _user(conn, tenant, "citizen", "resident"),
+        "survivor": await _user(conn, tenant, "citizen", "survivor"),
+        "crew": await _user(conn, tenant, "field_worker", "crew"),
+        "newcomer": await people.create_person(  # signed up, no municipality yet
+            conn, email=f"newcomer.{uuid.uuid4().hex[:8]}@matrix.salga.example",
+            password=uuid.uuid4().hex),
+    }
+
+
+async def build_world(conn: AsyncConnection[Any], tenant: Tenant,
+                      folks: dict[str, UUID] | None = None) -> World:
     """Teams, tickets (own, someone else's, sensitive), assignments, media,
     consents, an outbox row, and their audit entries — all in `tenant`."""
     w = World(tenant)
     t, u = tenant.id, tenant.users
-    w.ids["resident"] = await _user(conn, tenant, "citizen", "resident")
-    w.ids["survivor"] = await _user(conn, tenant, "citizen", "survivor")
-    w.ids["crew"] = await _user(conn, tenant, "field_worker", "crew")
-    w.ids["newcomer"] = await _one(
-        conn, "insert into auth.users (email) values (%s) returning id",
-        (f"newcomer.{uuid.uuid4().hex[:8]}@matrix.salga.example",))
+    w.ids.update(folks or await world_people(conn, tenant))
 
     w.ids["team"] = await _one(
         conn, "insert into public.teams (tenant_id, name, categories) values (%s, %s, %s)"

@@ -1,7 +1,9 @@
 """Municipalities with one user per role, and real tokens for them.
 
-Tokens come from `identity.issue_token`: base claims, then the database's own
-access token hook, signed with the JWT secret — what Supabase Auth issues.
+People are created through the local Auth server's admin API, with a password,
+and their tokens come from signing in with it: base claims, then the
+database's own access token hook, signed with the JWT secret — what Supabase
+Auth issues.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ import jwt
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
+from app.identity import people
 from app.identity import service as identity
 
 ROLES = identity.ROLES
+PASSWORD = "correct horse battery staple"
 
 
 @dataclass
@@ -26,6 +30,7 @@ class Tenant:
     code: str
     users: dict[str, UUID] = field(default_factory=dict)
     emails: dict[str, str] = field(default_factory=dict)
+    sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     claims: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -52,15 +57,19 @@ async def create_tenant(url: str, secret: str, *, roles: tuple[str, ...] = ROLES
             row = await identity.add_municipality(
                 conn, code=code, name=f"Test Municipality {code}", province="GP")
             tenant = Tenant(id=row["id"], code=code)
+        async with conn.transaction():
             for role in roles:
                 email = f"{role}.{code.lower()}@test.salga.example"
                 phone = f"+2782{uuid.uuid4().int % 10**7:07d}"
                 tenant.users[role] = await identity.add_user(
                     conn, email=email, role=role, municipality_code=code, phone=phone,
-                    full_name=f"{role.title()} {code}")
+                    full_name=f"{role.title()} {code}", password=PASSWORD)
                 tenant.emails[role] = email
         for role, email in tenant.emails.items():
-            token = await identity.issue_token(conn, email=email, secret=secret)
-            tenant.tokens[role] = token
-            tenant.claims[role] = jwt.decode(token, options={"verify_signature": False})
+            session = await people.sign_in_with_password(conn, email=email, password=PASSWORD,
+                                                         secret=secret)
+            tenant.sessions[role] = session
+            tenant.tokens[role] = session["access_token"]
+            tenant.claims[role] = jwt.decode(session["access_token"],
+                                             options={"verify_signature": False})
     return tenant

@@ -2,6 +2,9 @@
 // changes (municipality:<tenant> for managers, team:<team> for field workers,
 // gbv:<tenant> for SAPS liaisons; admins watch municipality and gbv). Configuration (Supabase URL, anon key, API base) comes
 // from /dashboard/config.json, so the page runs unchanged on a Supabase project.
+// Sign-in is Supabase Auth's (email + password, "forgot password" by email):
+// supabase-js keeps the session in localStorage and refreshes it; every API
+// call and the Realtime connection use its current access token.
 import { fetchJson, label, renderRow } from '/dashboard/static/tickets.js'
 
 const $ = (id) => document.getElementById(id)
@@ -14,17 +17,32 @@ const TOPICS = {
 }
 let reloadTimer = null
 
-async function signIn(token) {
-  state.token = token
-  const me = await fetchJson(state, '/api/v1/me')
+// The current access token (supabase-js refreshes it when it is about to expire).
+async function freshToken() {
+  const { data } = await state.client.auth.getSession()
+  state.token = data.session ? data.session.access_token : null
+  return state.token
+}
+
+async function api(path, options) {
+  await freshToken()
+  return fetchJson(state, path, options)
+}
+
+async function enterBoard() {
+  const me = await api('/api/v1/me')
   const kinds = TOPICS[me.role]
-  if (!kinds) throw new Error('this board is for municipal staff')
+  if (!kinds) {
+    await state.client.auth.signOut({ scope: 'local' })
+    throw new Error('this board is for municipal staff')
+  }
   state.me = me
   $('who').textContent = `${me.municipality_name} · ${label(me.role)}`
   $('board-title').textContent = me.role === 'saps_liaison'
     ? 'Sensitive reports (GBV)' : me.role === 'admin' ? 'All tickets' : 'Municipal tickets'
   document.body.dataset.board = me.role === 'saps_liaison' ? 'sensitive' : 'municipal'
   $('signin').hidden = true
+  $('newpassword').hidden = true
   $('board').hidden = false
   $('signout').hidden = false
   await loadTickets()
@@ -34,7 +52,7 @@ async function signIn(token) {
 
 async function loadTickets() {
   try {
-    const page = await fetchJson(state, '/api/v1/tickets?limit=200')
+    const page = await api('/api/v1/tickets?limit=200')
     state.tickets = new Map(page.items.map((ticket) => [ticket.id, ticket]))
     $('tickets').replaceChildren(...page.items.map((ticket) => renderRow(ticket, changeStatus)))
     summarise()
@@ -49,11 +67,6 @@ function scheduleReload() {
 }
 
 function subscribe(topics) {
-  const { createClient } = window.supabase
-  state.client = createClient(state.config.supabaseUrl, state.config.supabaseAnonKey, {
-    accessToken: async () => state.token,
-    auth: { persistSession: false, autoRefreshToken: false },
-  })
   state.client.realtime.setAuth(state.token)
   const statuses = {}
   for (const topic of topics) {
@@ -99,7 +112,7 @@ async function changeStatus(id, status, select) {
   showError('')
   select.disabled = true
   try {
-    show(await fetchJson(state, `/api/v1/tickets/${id}/status`, { method: 'PATCH', body: { status } }))
+    show(await api(`/api/v1/tickets/${id}/status`, { method: 'PATCH', body: { status } }))
   } catch (err) {
     select.value = ''
     select.disabled = false
@@ -125,22 +138,82 @@ function showLive(statuses, wanted) {
 function showError(message) { $('error').textContent = message }
 
 async function signOut() {
-  if (state.client) await state.client.removeAllChannels()
+  if (state.client) {
+    await state.client.removeAllChannels()
+    await state.client.auth.signOut()
+  }
   location.reload()
 }
 
 $('signin').addEventListener('submit', async (event) => {
   event.preventDefault()
   showError('')
+  const { error } = await state.client.auth.signInWithPassword({
+    email: $('email').value.trim(), password: $('password').value,
+  })
+  if (error) { showError(`Sign-in failed: ${error.message}`); return }
+  $('password').value = ''
   try {
-    await signIn($('token').value.trim())
+    await enterBoard()
   } catch (err) {
-    state.token = null
     showError(`Sign-in failed: ${err.message}`)
   }
 })
+
+$('forgot').addEventListener('click', async () => {
+  showError('')
+  const email = $('email').value.trim()
+  if (!email) { showError('Type your email first, then choose "Forgot password?".'); return }
+  const { error } = await state.client.auth.resetPasswordForEmail(email, {
+    redirectTo: `${location.origin}/dashboard`,
+  })
+  if (error) { showError(`Could not send the email: ${error.message}`); return }
+  $('notice').textContent = 'If that address has an account, a reset link is on its way.'
+})
+
+$('newpassword').addEventListener('submit', async (event) => {
+  event.preventDefault()
+  showError('')
+  const { error } = await state.client.auth.updateUser({ password: $('new-password').value })
+  if (error) { showError(`Password not changed: ${error.message}`); return }
+  try {
+    await enterBoard()
+  } catch (err) {
+    showError(`Sign-in failed: ${err.message}`)
+  }
+})
+
 $('signout').addEventListener('click', signOut)
 
 state.config = await (await fetch('/dashboard/config.json')).json()
+// A password-reset or invitation link lands here with the session in the URL.
+let recovering = /type=(recovery|invite)/.test(location.hash)
+if (recovering) {
+  $('signin').hidden = true
+  $('newpassword').hidden = false
+}
+state.client = window.supabase.createClient(state.config.supabaseUrl, state.config.supabaseAnonKey, {
+  auth: { persistSession: true, autoRefreshToken: true, detectSessionInUrl: true },
+})
+state.client.auth.onAuthStateChange((event, session) => {
+  state.token = session ? session.access_token : null
+  if (event === 'PASSWORD_RECOVERY') {
+    recovering = true
+    $('signin').hidden = true
+    $('newpassword').hidden = false
+  }
+  // Realtime follows the refreshed token; a session that ends ends the board.
+  if (event === 'TOKEN_REFRESHED' && session) state.client.realtime.setAuth(session.access_token)
+  if (event === 'SIGNED_OUT' && state.me) location.reload()
+})
+// A session kept from an earlier visit (or just made from a reset link).
+const { data: { session } } = await state.client.auth.getSession()
+if (session && !recovering) {
+  try {
+    await enterBoard()
+  } catch (err) {
+    showError(`Please sign in again: ${err.message}`)
+  }
+}
 document.body.dataset.ready = 'true'
 window.dashboard = { state }
