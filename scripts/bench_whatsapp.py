@@ -22,8 +22,7 @@ sys.path.insert(0, str(ROOT))
 from twilio.request_validator import RequestValidator  # noqa: E402
 
 from app import dbadmin  # noqa: E402
-from app.config import Settings  # noqa: E402
-from app.whatsapp.settings import ChannelSettings  # noqa: E402
+from app.config import ChannelSettings, Settings  # noqa: E402
 from app.worker import run_worker  # noqa: E402
 from tests.support.server import free_port  # noqa: E402
 from tests.support.tenants import create_tenant  # noqa: E402
