@@ -1,0 +1,16 @@
+"""POPIA: message library, notices and consent, data-subject requests, erasure, retention, registers."""
+
+from migrations.sqlfile import run_sql
+
+revision = "0011"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    run_sql(__file__, "upgrade")
+
+
+def downgrade() -> None:
+    run_sql(__file__, "downgrade")
