@@ -17,9 +17,11 @@ from app.health.router import router as health_router
 from app.identity.router import router as identity_router
 from app.media.router import router as media_router
 from app.notify.router import router as notify_router
+from app.popia.router import router as popia_router
 from app.realtime.router import router as realtime_router
 from app.storage import gateway as storage_gateway
 from app.storage import service as storage_service
+from app.templates.router import router as templates_router
 from app.tickets.router import router as tickets_router
 from app.verification.router import router as verification_router
 from app.whatsapp.router import router as whatsapp_router
@@ -30,7 +32,8 @@ log = logging.getLogger("salga")
 def routers(settings: Settings) -> list[APIRouter]:
     """Every router the app serves; local-mode gateways only without SUPABASE_URL."""
     found = [health_router, identity_router, tickets_router, dashboard_router, media_router,
-             verification_router, whatsapp_router, notify_router]
+             verification_router, whatsapp_router, notify_router, popia_router,
+             templates_router]
     if settings.local_mode:
         found.append(realtime_router)
         found.append(storage_gateway.router)
