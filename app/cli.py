@@ -30,6 +30,10 @@ municipality_cli = typer.Typer(no_args_is_help=True, help="Municipalities (tenan
 user_cli = typer.Typer(no_args_is_help=True, help="Users and their roles.")
 cli.add_typer(municipality_cli, name="municipality")
 cli.add_typer(user_cli, name="user")
+person_cli = typer.Typer(no_args_is_help=True, help="Data subjects (POPIA).")
+retention_cli = typer.Typer(no_args_is_help=True, help="The retention schedule (POPIA s14).")
+cli.add_typer(person_cli, name="person")
+cli.add_typer(retention_cli, name="retention")
 
 USER_ERRORS = (identity.IdentityError, ConfigError, psycopg.Error, ValueError, OSError)
 
@@ -170,6 +174,30 @@ def escalate() -> None:
     """Escalate every ticket past its SLA deadline (pg_cron does this every minute)."""
     count = run(with_owner_connection(tickets.escalate_overdue))
     typer.echo(f"escalated {count} ticket{'s' if count != 1 else ''}")
+
+
+@person_cli.command("erase")
+def person_erase(
+    phone: Annotated[str | None, typer.Option(help="The citizen's phone number (+27...)")] = None,
+    email: Annotated[str | None, typer.Option(help="The citizen's sign-in email")] = None,
+    user_id: Annotated[str | None, typer.Option(help="The citizen's user id")] = None,
+) -> None:
+    """Erase a citizen: no name, phone, email or address remains (files removed too)."""
+    from app.popia.cli import erase_command
+
+    for line in run(erase_command(phone=phone, email=email, user_id=user_id)):
+        typer.echo(line)
+
+
+@retention_cli.command("run")
+def retention_run(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would go")] = False,
+) -> None:
+    """Apply the retention schedule now (pg_cron runs it nightly) and remove expired files."""
+    from app.popia.cli import retention_command
+
+    for line in run(retention_command(dry_run=dry_run)):
+        typer.echo(line)
 
 
 def main() -> None:

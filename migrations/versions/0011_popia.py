@@ -1,4 +1,4 @@
-"""POPIA: message library, notices and consent, data-subject requests, erasure, retention, registers."""
+"""POPIA: message library, notice and consent, data-subject requests, erasure, retention."""
 
 from migrations.sqlfile import run_sql
 
