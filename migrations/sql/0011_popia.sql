@@ -1319,7 +1319,8 @@ grant insert (tenant_id, template_key, language, body, note) on public.message_t
   to authenticated;
 grant update (status, approval_note) on public.message_templates to authenticated;
 grant select on public.data_subject_requests to authenticated;
-grant insert (tenant_id, user_id, kind, details) on public.data_subject_requests to authenticated;
+grant insert (tenant_id, user_id, kind, details, channel) on public.data_subject_requests
+  to authenticated;
 grant update (status, extension_reason, outcome, outcome_reason, requester_verified_at)
   on public.data_subject_requests to authenticated;
 grant select, insert, update on public.breach_register to authenticated;
