@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from app.auth import Caller
-from app.errors import Forbidden, NotFound
+from app.errors import Conflict, Forbidden, NotFound
 from app.templates import render
 from app.templates import repository as repo
 from app.vocab import Conn, Row
@@ -49,8 +49,11 @@ async def change_status(conn: Conn, *, caller: Caller, template_id: UUID, status
                         note: str | None) -> dict[str, Any]:
     if caller.role != "admin":
         raise Forbidden("only an administrator approves or retires texts")
-    if await repo.visible(conn, template_id) is None:
+    found = await repo.visible(conn, template_id)
+    if found is None:
         raise NotFound("no such text version")
+    if found["status"] == "retired" or (status == "approved" and found["status"] != "draft"):
+        raise Conflict(f"a {found['status']} text cannot be {status}; draft a new version")
     row = await repo.set_status(conn, template_id=template_id, status=status,
                                 approval_note=note if status == "approved" else None)
     if row is None:
