@@ -56,6 +56,12 @@ EXPECTED: dict[str, tuple[frozenset[str], ...]] = {
     "consent_records:own":        (EVERYONE,      EVERYONE,      EVERYONE,      NOBODY),
     "consent_records:resident":   (who(A),        NOBODY,        NOBODY,        NOBODY),
     "notification_outbox:ticket": (who(A),        NOBODY,        NOBODY,        NOBODY),
+    "message_templates:draft":    (STAFF,         who(M, A),     who(A),        NOBODY),
+    "data_subject_requests:own":  (EVERYONE,      EVERYONE,      who(A),        NOBODY),
+    "data_subject_requests:resident": (who(A),    NOBODY,        who(A),        NOBODY),
+    "breach_register:own":        (who(A),        who(A),        who(A),        NOBODY),
+    "operators_register:own":     (who(A),        who(A),        who(A),        NOBODY),
+    "retention_policies:own":     (who(A),        who(A),        who(A),        NOBODY),
     "audit_log:ordinary":         (who(M, A),     NOBODY,        NOBODY,        NOBODY),
     "audit_log:sensitive":        (who(S, A),     NOBODY,        NOBODY,        NOBODY),
     "audit_log:consent":          (who(A),        NOBODY,        NOBODY,        NOBODY),
@@ -198,6 +204,36 @@ TARGETS: dict[str, Target] = {
         "public.notification_outbox", "outbox", "status = 'cancelled'",
         lambda w, me: ("insert into public.notification_outbox (tenant_id, recipient,"
                        " template_key) values (%s, '+27820000002', 'x')", (w.tenant.id,))),
+    "message_templates:draft": target(
+        "public.message_templates", "template_draft", "status = 'retired'",
+        lambda w, me: ("insert into public.message_templates (tenant_id, template_key, language,"
+                       " body) values (%s, 'filed', 'zu', 'Ref {tracking_number}')",
+                       (w.tenant.id,))),
+    "data_subject_requests:own": target(
+        "public.data_subject_requests",
+        lambda w, me: next(w[k] for k in w.ids if k.startswith("dsr:")
+                           and w.tenant.users[k.split(":", 1)[1]] == me),
+        "extension_reason = extension_reason",
+        lambda w, me: ("insert into public.data_subject_requests (tenant_id, user_id, kind)"
+                       " values (%s, %s, 'deletion')", (w.tenant.id, me))),
+    "data_subject_requests:resident": target(
+        "public.data_subject_requests", "dsr_resident", "extension_reason = extension_reason",
+        lambda w, me: ("insert into public.data_subject_requests (tenant_id, user_id, kind)"
+                       " values (%s, %s, 'deletion')", (w.tenant.id, w["resident"]))),
+    "breach_register:own": target(
+        "public.breach_register", "breach", "remedies = 'Passwords reset'",
+        lambda w, me: ("insert into public.breach_register (tenant_id, discovered_at,"
+                       " breach_type, description) values (%s, now(), 'availability',"
+                       " 'Outage of the report form')", (w.tenant.id,))),
+    "operators_register:own": target(
+        "public.operators_register", "operator", "service = 'Hosting and backups'",
+        lambda w, me: ("insert into public.operators_register (tenant_id, name, service,"
+                       " country) values (%s, 'Another Operator', 'Printing', 'ZA')",
+                       (w.tenant.id,))),
+    "retention_policies:own": target(
+        "public.retention_policies", "retention", "retain_days = 999",
+        lambda w, me: ("insert into public.retention_policies (tenant_id, kind, retain_days,"
+                       " action) values (%s, 'media', 400, 'delete')", (w.tenant.id,))),
     **{f"audit_log:{name}": target(
         "public.audit_log", key, "actor_role = 'forged'",
         lambda w, me: ("insert into public.audit_log (tenant_id, actor_role, operation,"
