@@ -110,7 +110,9 @@ as $$
 $$;
 
 -- A new version: body checked against the key's variables, numbered, linked
--- to the version it replaces. API users only ever create drafts.
+-- to the version it replaces. API users only ever create drafts. (Inside a
+-- security-definer function current_user is the owner: the caller's role is
+-- read from the request's claims, auth.role().)
 create function private.prepare_template_version() returns trigger
 language plpgsql security definer
 set search_path = ''
@@ -135,7 +137,7 @@ begin
       array_to_string(v_allowed, '}, {'), array_to_string(v_unknown, '}, {')
       using errcode = 'SA422';
   end if;
-  if current_user = 'authenticated' then
+  if auth.role() = 'authenticated' then
     new.status := 'draft';
     new.approved_by := null;
     new.approved_at := null;
@@ -183,7 +185,7 @@ begin
     raise exception 'a % template cannot become %', old.status, new.status
       using errcode = 'SA409';
   end if;
-  if current_user = 'authenticated' and private.app_role() is distinct from 'admin' then
+  if auth.role() = 'authenticated' and private.app_role() is distinct from 'admin' then
     raise exception 'only an administrator approves or retires texts' using errcode = 'SA403';
   end if;
   if new.status = 'approved' then
@@ -1011,7 +1013,7 @@ language plpgsql security definer
 set search_path = ''
 as $$
 begin
-  if current_user = 'authenticated' and (
+  if auth.role() = 'authenticated' and (
        private.app_role() is distinct from 'admin'
        or not exists (select 1 from public.profiles p
                        where p.id = p_user and p.tenant_id = private.tenant_id())) then
@@ -1040,7 +1042,7 @@ declare
 begin
   select * into v_profile from public.profiles p where p.id = v_user;
   if v_profile.id is null
-     or (current_user = 'authenticated' and v_user <> auth.uid()
+     or (auth.role() = 'authenticated' and v_user <> auth.uid()
          and (private.app_role() is distinct from 'admin'
               or v_profile.tenant_id <> private.tenant_id())) then
     raise exception 'person not found' using errcode = 'SA404';
