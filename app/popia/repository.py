@@ -115,6 +115,11 @@ async def bundle(conn: Conn, user_id: UUID | None) -> dict[str, Any]:
     return dict(row["bundle"])
 
 
+async def verified_private_reports(conn: Conn) -> list[Row]:
+    cur = await conn.execute("select * from public.verified_private_reports()")
+    return await cur.fetchall()
+
+
 async def erase(conn: Conn, user_id: UUID) -> dict[str, Any]:
     cur = await conn.execute("select public.erase_person(%s) as result", (user_id,))
     row = await cur.fetchone()

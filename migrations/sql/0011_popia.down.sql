@@ -11,6 +11,7 @@ $$;
 drop trigger if exists never_to_restricted on public.notification_outbox;
 drop function if exists private.drop_restricted_notifications();
 drop function if exists private.apply_retention(boolean, timestamptz);
+drop function if exists public.verified_private_reports();
 drop function if exists public.data_subject_bundle(uuid);
 drop function if exists public.erase_person(uuid);
 drop function if exists private.erase_person(uuid);

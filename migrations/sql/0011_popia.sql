@@ -1160,6 +1160,25 @@ begin
 end
 $$;
 
+-- The person's own private reports, as ciphertext for the app to open,
+-- only once an admin has verified who is asking (an access request with
+-- requester_verified_at). Nobody else's, and nothing before that.
+create function public.verified_private_reports()
+returns table (tracking_number text, encrypted_description text)
+language sql stable security definer
+set search_path = ''
+as $$
+  select t.tracking_number, t.encrypted_description
+    from public.tickets t
+   where t.reporter_id = auth.uid() and t.is_sensitive
+     and t.encrypted_description is not null
+     and exists (select 1 from public.data_subject_requests r
+                  where r.user_id = auth.uid() and r.kind = 'access'
+                    and r.requester_verified_at is not null)
+$$;
+revoke all on function public.verified_private_reports() from public, anon;
+grant execute on function public.verified_private_reports() to authenticated;
+
 -- =====================================================================
 -- Retention run: what the schedule says has expired, de-identified or
 -- deleted per municipality; p_dry_run only reports. Legal holds (on a

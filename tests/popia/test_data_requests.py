@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import httpx
+from psycopg import AsyncConnection
 
 from app.config import Settings
 from tests.popia.conftest import new_citizen, one
-from tests.support.tenants import Tenant
+from tests.support.tenants import Tenant, acknowledge_notice
 from tests.whatsapp.conftest import WhatsApp, new_phone, onboard
 
 
@@ -107,3 +108,27 @@ async def test_registers_are_for_admins_and_audited(
                         " where table_name = 'breach_register' and record_id = %s",
                         (made.json()["id"],))
     assert audited == {"actor_role": "admin"}
+
+
+async def test_a_private_reports_words_are_in_the_bundle_only_after_verification(
+    api: httpx.AsyncClient, town: Tenant, database_url: str, settings: Settings
+) -> None:
+    me = await new_citizen(database_url, settings.supabase_jwt_secret, town)
+    async with await AsyncConnection.connect(database_url) as conn:
+        await acknowledge_notice(conn, me.id, town.id)
+        await conn.commit()
+    words = "He comes back every night and I am afraid"
+    filed = await api.post("/api/v1/reports", headers=me.auth, json={
+        "category": "gbv", "is_sensitive": True, "description": words,
+        "address": "A safe place"})
+    assert filed.status_code == 201, filed.text
+    asked = (await api.post("/api/v1/me/data-requests", headers=me.auth,
+                            json={"kind": "access"})).json()
+    before = (await api.get("/api/v1/me/export", headers=me.auth)).json()
+    private = next(r for r in before["reports"] if r.get("private"))
+    assert private["content"].startswith("withheld") and words not in str(before)
+    verified = await api.post(f"/api/v1/data-requests/{asked['id']}/verify",
+                              headers=town.auth("admin"))
+    assert verified.status_code == 200 and verified.json()["requester_verified_at"]
+    after = (await api.get("/api/v1/me/export", headers=me.auth)).json()
+    assert next(r for r in after["reports"] if r.get("private"))["content"] == words
