@@ -10,6 +10,7 @@ from psycopg import AsyncConnection, sql
 from psycopg.rows import dict_row
 
 from app.config import Settings
+from tests.dashboard.support import ARTIFACTS
 from tests.popia.conftest import Citizen, new_citizen, one
 from tests.support.tenants import Tenant, acknowledge_notice
 from tests.test_cli import salga
@@ -80,6 +81,8 @@ async def test_erasing_a_person_leaves_zero_matches_in_a_whole_database_search(
         a for a in bundle["accessed_by"] if a["role"] == "manager").items()
     page = await api.get("/api/v1/me/export.html", headers=me.auth)
     assert "Who worked with your information" in page.text and f"Manager {town.code}" in page.text
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "my-data-export.html").write_text(page.text, encoding="utf-8")
 
     asked = await town_wa.say(me.phone, "delete my data")
     assert "DSR-" in asked
