@@ -52,9 +52,7 @@ async def privacy_notice(
 
 @router.get("/me/consents", response_model=list[ConsentOut], summary="My consents")
 async def my_consents(db: CallerDB, caller: CurrentCaller) -> Any:
-    from app.popia import repository
-
-    return await repository.consents(db, caller.user_id)
+    return await service.my_consents(db, caller=caller)
 
 
 @router.post("/me/consents", response_model=ConsentOut, status_code=status.HTTP_201_CREATED,
@@ -83,10 +81,7 @@ async def ask(body: DataRequestIn, db: CallerDB, caller: CurrentCaller) -> Any:
 
 @router.get("/me/data-requests", response_model=list[DataRequestOut], summary="My requests")
 async def my_requests(db: CallerDB, caller: CurrentCaller) -> Any:
-    from app.popia import repository
-
-    return await repository.requests(db, user_id=caller.user_id, tenant_id=None, status=None,
-                                     overdue=None)
+    return await service.my_requests(db, caller=caller)
 
 
 @router.get("/me/export", summary="Everything held about me, and who accessed it (s23)")

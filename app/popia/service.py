@@ -65,6 +65,15 @@ async def give_consent(conn: Conn, *, caller: Caller, purpose: str, notice_versi
         description=PURPOSES[purpose], notice=current, ip=ip, user_agent=user_agent)
 
 
+async def my_consents(conn: Conn, *, caller: Caller) -> list[dict[str, Any]]:
+    return await repo.consents(conn, caller.user_id)
+
+
+async def my_requests(conn: Conn, *, caller: Caller) -> list[dict[str, Any]]:
+    return await repo.requests(conn, user_id=caller.user_id, tenant_id=None, status=None,
+                               overdue=None)
+
+
 async def withdraw_consent(conn: Conn, *, caller: Caller, purpose: str) -> None:
     if await repo.withdraw(conn, user_id=caller.user_id, purpose=purpose) == 0:
         raise NotFound(f"purpose: no consent given for {purpose!r}")
