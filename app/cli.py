@@ -36,6 +36,10 @@ cli.add_typer(municipality_cli, name="municipality")
 cli.add_typer(user_cli, name="user")
 audit_cli = typer.Typer(no_args_is_help=True, help="The audit trail's hash chain.")
 cli.add_typer(audit_cli, name="audit")
+person_cli = typer.Typer(no_args_is_help=True, help="Data subjects (POPIA).")
+retention_cli = typer.Typer(no_args_is_help=True, help="The retention schedule (POPIA s14).")
+cli.add_typer(person_cli, name="person")
+cli.add_typer(retention_cli, name="retention")
 
 USER_ERRORS = (DomainError, ConfigError, psycopg.Error, ValueError, OSError)
 
@@ -289,6 +293,30 @@ def open311_key_revoke(
         fail(exc.message)
         raise
     typer.echo(f"revoked {name}")
+
+
+@person_cli.command("erase")
+def person_erase(
+    phone: Annotated[str | None, typer.Option(help="The citizen's phone number (+27...)")] = None,
+    email: Annotated[str | None, typer.Option(help="The citizen's sign-in email")] = None,
+    user_id: Annotated[str | None, typer.Option(help="The citizen's user id")] = None,
+) -> None:
+    """Erase a citizen: no name, phone, email or address remains (files removed too)."""
+    from app.popia.cli import erase_command
+
+    for line in run(erase_command(phone=phone, email=email, user_id=user_id)):
+        typer.echo(line)
+
+
+@retention_cli.command("run")
+def retention_run(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would go")] = False,
+) -> None:
+    """Apply the retention schedule now (pg_cron runs it nightly) and remove expired files."""
+    from app.popia.cli import retention_command
+
+    for line in run(retention_command(dry_run=dry_run)):
+        typer.echo(line)
 
 
 def main() -> None:

@@ -26,12 +26,14 @@ from app.notes.router import router as notes_router
 from app.notify.router import router as notify_router
 from app.open311.router import router as open311_router
 from app.places.router import router as places_router
+from app.popia.router import router as popia_router
 from app.realtime.router import router as realtime_router
 from app.setup.router import router as setup_router
 from app.staff.router import router as staff_router
 from app.stats.router import router as stats_router
 from app.storage import gateway as storage_gateway
 from app.storage import service as storage_service
+from app.templates.router import router as templates_router
 from app.tickets.router import router as tickets_router
 from app.verification.router import router as verification_router
 from app.whatsapp.router import router as whatsapp_router
@@ -44,7 +46,8 @@ def routers(settings: Settings) -> list[APIRouter]:
     found = [health_router, identity_router, tickets_router, dashboard_router, media_router,
              verification_router, whatsapp_router, notify_router, setup_router,
              notes_router, casework_router, stats_router, places_router, staff_router,
-             duplicates_router, open311_router]
+             duplicates_router, open311_router, popia_router,
+             templates_router]
     if settings.local_mode:
         found.append(realtime_router)
         found.append(storage_gateway.router)

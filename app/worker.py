@@ -1,6 +1,7 @@
 """`salga worker`: sends queued notifications, fetches WhatsApp photos, checks new
 uploads (type sniffing, EXIF removal, quarantine), decides proof-of-residence
-cases that were not finished at upload time, and expires drafts.
+cases that were not finished at upload time, expires drafts, and removes the files
+that erasure and retention queued for removal from Storage.
 
 Several workers can run side by side: every queue is claimed with
 `FOR UPDATE SKIP LOCKED` under a lease. Everything runs as the service role.
@@ -17,6 +18,7 @@ from app.media.whatsapp import WhatsAppMediaWorker
 from app.media.worker import scan_pending
 from app.notify.service import OutboxDrainer
 from app.notify.twilio import make_client
+from app.popia.service import remove_queued_files
 from app.storage import service as storage_service
 from app.verification.worker import process_pending
 from app.whatsapp import repository as whatsapp_repository
@@ -38,7 +40,8 @@ async def run_worker(settings: Settings, channel: ChannelSettings, *, once: bool
             async with service_transaction(pool, actor="worker") as conn:
                 await whatsapp_repository.expire_conversations(conn)
             done = (await drainer.drain_once() + await media.process_once()
-                    + await scan_pending(pool, storage) + await process_pending(pool, storage))
+                    + await scan_pending(pool, storage) + await process_pending(pool, storage)
+                    + await remove_queued_files(pool, storage))
             total += done
             if done == 0:
                 if once:

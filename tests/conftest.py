@@ -48,6 +48,14 @@ def database_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def message_library(database_url: str) -> None:
+    """The approved default texts, for comparing what citizens receive."""
+    from tests.support import texts
+
+    texts.load(database_url)
+
+
+@pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
     return base_settings(database_url=database_url, db_pool_max=10)
 

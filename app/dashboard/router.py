@@ -25,6 +25,12 @@ async def page() -> FileResponse:
     return FileResponse(STATIC / "index.html", media_type="text/html")
 
 
+@router.get("/dashboard/templates")
+async def templates_page() -> FileResponse:
+    """The message library editor (drafts, preview, approval)."""
+    return FileResponse(STATIC / "templates.html", media_type="text/html")
+
+
 @router.get("/dashboard/config.json")
 async def config(request: Request) -> dict[str, str]:
     """Where the page finds Supabase (our own origin in local mode) and the API."""

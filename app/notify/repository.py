@@ -66,3 +66,10 @@ async def record_delivery_status(
         (message_sid, status, (error_code or "")[:16] or None))
     row = await cur.fetchone()
     return bool(row and row["known"])
+
+
+async def record_template(conn: Conn, *, outbox_id: int, template_id: object) -> None:
+    """The approved text version this notification is sent with."""
+    await conn.execute(
+        "update public.notification_outbox set template_id = %s where id = %s",
+        (template_id, outbox_id))

@@ -25,8 +25,8 @@ from app.config import ChannelSettings, Settings
 from app.db import service_transaction
 from app.notify import repository as repo
 from app.notify.ratelimit import SenderRateLimit
-from app.notify.texts import NOTIFICATIONS, label, pick
 from app.notify.twilio import status_callback_url
+from app.templates.render import Library, MissingText, load
 
 log = logging.getLogger("salga.notify")
 WINDOW = timedelta(hours=24)
@@ -37,25 +37,45 @@ class Permanent(Exception):
     """This notification can never be sent as it is; the message says why."""
 
 
-def render(row: dict[str, Any]) -> str:
-    texts = NOTIFICATIONS.get(row["template_key"])
-    if texts is None:
-        raise Permanent(f"no message text for template {row['template_key']!r}")
+def render(row: dict[str, Any], lib: Library) -> str:
+    """The approved text of the row's message (its version lands in `lib.used`)."""
     values = dict(row["variables"] or {})
     for name, value in list(values.items()):
         if name.endswith("status") and isinstance(value, str):
-            values[name] = label("status", value, row["language"])
+            values[name] = lib.label("status", value, row["language"])
     try:
-        return pick(texts, row["language"], **values)
-    except (KeyError, IndexError) as exc:
-        raise Permanent(f"variable {exc} missing for {row['template_key']!r}") from exc
+        return lib.text(row["template_key"], row["language"], **values)
+    except MissingText as exc:
+        raise Permanent(str(exc)) from exc
+
+
+async def render_claimed(conn: Any, rows: list[dict[str, Any]]) -> None:
+    """Render each claimed row from its municipality's library, once, and record the
+    template version on the row; a text that cannot be rendered fails the row."""
+    libraries: dict[Any, Library] = {}
+    for row in rows:
+        lib = libraries.get(row["tenant_id"])
+        if lib is None:
+            lib = libraries[row["tenant_id"]] = await load(conn, tenant_id=row["tenant_id"])
+        before = len(lib.used)
+        try:
+            row["body"] = render(row, lib)
+        except Permanent as exc:
+            row["render_error"] = str(exc)
+            continue
+        chosen = lib.version(row["template_key"], row["language"])
+        row["template_id"] = chosen.id
+        del lib.used[before:]
+        await repo.record_template(conn, outbox_id=row["id"], template_id=chosen.id)
 
 
 def message_params(row: dict[str, Any], now: datetime) -> dict[str, Any]:
     """Free text inside the 24-hour window; the approved template outside it."""
     last = row.get("last_inbound_at")
+    if row.get("render_error"):
+        raise Permanent(row["render_error"])
     if last is not None and now - last < WINDOW:
-        return {"body": render(row)}
+        return {"body": row["body"]}
     if not row.get("content_sid"):
         raise Permanent(f"outside the 24-hour window and no approved template for "
                         f"{row['template_key']!r} in {row['language']!r}")
@@ -102,6 +122,7 @@ class OutboxDrainer:
         async with service_transaction(self.pool, actor="notify-worker") as conn:
             rows = await repo.claim_due(conn, limit=self.channel.batch_size,
                                         lease_seconds=self.channel.sending_lease_seconds)
+            await render_claimed(conn, rows)
         await asyncio.gather(*(self.deliver(row) for row in rows))
         return len(rows)
 

@@ -11,7 +11,6 @@ from typing import Any
 from uuid import UUID
 
 from app.errors import Forbidden, Invalid, NotFound
-from app.notify.texts import label
 from app.open311 import repository
 from app.open311.schemas import SERVICE_CODES, RequestIn, RequestsQuery, UpdateIn, UpdatesQuery
 from app.tickets import service as tickets
@@ -23,6 +22,15 @@ OPEN = {"open", "in_progress", "escalated"}
 # Our statuses in mySociety's update vocabulary.
 UPDATE_STATUS = {"open": "open", "in_progress": "in_progress", "escalated": "investigating",
                  "resolved": "fixed", "closed": "closed"}
+
+
+# Open311 speaks English to other systems: the service names and status words it shows.
+SERVICE_NAMES = {"water": "Water", "electricity": "Electricity", "roads": "Roads",
+                 "waste": "Waste collection", "sanitation": "Toilets and sewage",
+                 "other": "Something else"}
+STATUS_WORDS = {"open": "received, waiting to be handled", "in_progress": "being worked on",
+                "escalated": "passed to a senior official", "resolved": "resolved",
+                "closed": "closed"}
 
 
 def hash_key(key: str) -> str:
@@ -70,7 +78,7 @@ DESCRIPTIONS = {
 
 
 def _service(code: str) -> dict[str, Any]:
-    return {"service_code": code, "service_name": label("cat", code, "en"),
+    return {"service_code": code, "service_name": SERVICE_NAMES.get(code, code),
             "description": DESCRIPTIONS[code],
             "metadata": False, "type": "realtime", "keywords": code,
             "group": "municipal services"}
@@ -96,7 +104,7 @@ def _request(row: Row, municipality: str) -> dict[str, Any]:
         "service_request_id": str(row["id"]),
         "status": "open" if row["status"] in OPEN else "closed",
         "status_notes": f"duplicate of {duplicate}" if duplicate else None,
-        "service_name": label("cat", row["category"], "en"),
+        "service_name": SERVICE_NAMES.get(row["category"], row["category"]),
         "service_code": row["category"],
         "agency_responsible": municipality,
         "requested_datetime": row["created_at"], "updated_datetime": row["updated_at"],
@@ -192,7 +200,7 @@ def _update_text(row: Row) -> str:
         return str(row["description"])
     if row["is_duplicate"]:
         return "Closed: the same problem was already reported"
-    return f"Report {label('status', row['status'], 'en')}"
+    return f"Report {STATUS_WORDS.get(row['status'], row['status'])}"
 
 
 async def _apply_status(conn: Conn, ticket: Row, wanted: str, client_name: str) -> str:

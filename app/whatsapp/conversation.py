@@ -19,11 +19,10 @@ from app.config import ChannelSettings
 from app.crypto import default_cipher
 from app.duplicates import service as duplicates
 from app.identity.people import create_person
-from app.notify.texts import emergency, label
+from app.templates.render import Library
 from app.tickets import service as tickets
 from app.vocab import CATEGORIES, SENSITIVE_CATEGORY, Conn
 from app.whatsapp import repository as repo
-from app.whatsapp.messages import text
 from app.whatsapp.schemas import Inbound
 
 LANGUAGE_WORDS = {"1": "en", "english": "en", "eng": "en", "2": "zu", "isizulu": "zu",
@@ -48,6 +47,7 @@ class Context:
     conv: dict[str, Any]
     msg: Inbound
     settings: ChannelSettings
+    lib: Library
     changes: dict[str, Any] = field(default_factory=dict)
     deleted: bool = False
 
@@ -66,7 +66,13 @@ class Context:
             self.changes["expires_at"] = datetime.now(UTC) + ttl
 
     def t(self, key: str, **values: Any) -> str:
-        return text(key, self.lang, **values)
+        return self.lib.text(key, self.lang, **values)
+
+    def label(self, prefix: str, value: str) -> str:
+        return self.lib.label(prefix, value, self.lang)
+
+    def emergency(self) -> str:
+        return self.lib.emergency(self.lang)
 
 
 def word(body: str) -> str:
@@ -74,13 +80,25 @@ def word(body: str) -> str:
 
 
 def menu(ctx: Context) -> str:
-    labels = {c: label("cat", c, ctx.lang) for c in CATEGORIES}
+    labels = {c: ctx.label("cat", c) for c in CATEGORIES}
     return ctx.t("menu", **labels)
 
 
 def consent_notice(ctx: Context) -> str:
+    """The short notice, citing the version of the full privacy notice it stands for."""
+    notice = ctx.lib.version("privacy_notice", ctx.lang)
     return ctx.t("consent_notice", municipality=ctx.municipality["name"],
-                 version=ctx.settings.consent_version)
+                 version=notice.version)
+
+
+async def record_consent(ctx: Context, *, user_id: Any, purpose: str, description: str,
+                         categories: list[str]) -> None:
+    """Consent, with the privacy notice version the citizen was shown."""
+    notice = ctx.lib.version("privacy_notice", ctx.lang)
+    await repo.record_consent(
+        ctx.conn, user_id=user_id, tenant_id=ctx.municipality["id"], purpose=purpose,
+        description=description, language=ctx.lang, consented=True,
+        version=str(notice.version), notice_id=notice.id, categories=categories)
 
 
 async def clear_draft(ctx: Context) -> None:
@@ -91,7 +109,7 @@ async def clear_draft(ctx: Context) -> None:
 async def on_language(ctx: Context) -> str:
     choice = LANGUAGE_WORDS.get(word(ctx.msg.body))
     if choice is None:
-        return text("choose_language", "en")
+        return ctx.lib.text("choose_language", "en")
     ctx.go("consent", language=choice)
     return consent_notice(ctx)
 
@@ -105,14 +123,13 @@ async def on_consent(ctx: Context) -> str:
         return ctx.t("consent_declined")
     if answer not in YES:
         return ctx.t("not_understood") + "\n\n" + consent_notice(ctx)
-    tenant_id = ctx.municipality["id"]
     user_id = await citizen_for(ctx)
-    await repo.record_consent(
-        ctx.conn, user_id=user_id, tenant_id=tenant_id, purpose="whatsapp_reporting",
+    await record_consent(
+        ctx, user_id=user_id, purpose="whatsapp_reporting",
         description="Keep the phone number, reports and their locations to handle reports "
-                    "and send progress updates over WhatsApp.",
-        language=ctx.lang, consented=True, version=ctx.settings.consent_version, categories=[])
-    ctx.go("menu", user_id=user_id, consent_version=ctx.settings.consent_version)
+                    "and send progress updates over WhatsApp.", categories=[])
+    notice = ctx.lib.version("privacy_notice", ctx.lang)
+    ctx.go("menu", user_id=user_id, consent_version=str(notice.version))
     return menu(ctx)
 
 
@@ -151,7 +168,7 @@ async def on_menu(ctx: Context) -> str:
     if category == SENSITIVE_CATEGORY:
         ctx.go("sensitive_consent", category=category)
         return ctx.t("sensitive_consent", municipality=ctx.municipality["name"],
-                     emergency=emergency(ctx.lang))
+                     emergency=ctx.emergency())
     ctx.go("description", category=category)
     return ctx.t("ask_description")
 
@@ -170,12 +187,10 @@ async def on_sensitive_consent(ctx: Context) -> str:
     if answer not in YES:
         return ctx.t("not_understood") + "\n\n" + ctx.t(
             "sensitive_consent", municipality=ctx.municipality["name"],
-            emergency=emergency(ctx.lang))
-    await repo.record_consent(
-        ctx.conn, user_id=ctx.conv["user_id"], tenant_id=ctx.municipality["id"],
-        purpose="saps_referral",
+            emergency=ctx.emergency())
+    await record_consent(
+        ctx, user_id=ctx.conv["user_id"], purpose="saps_referral",
         description="Refer this private report to the municipality's SAPS liaison officers.",
-        language=ctx.lang, consented=True, version=ctx.settings.consent_version,
         categories=["gbv"])
     ctx.go("description")
     return ctx.t("ask_description_sensitive")
@@ -246,7 +261,7 @@ async def confirmation(ctx: Context) -> str:
         return ctx.t("confirm_sensitive", photos=photos)
     place = ctx.get("address") or ctx.t("location_pin")
     description = default_cipher().decrypt(ctx.get("encrypted_draft_description"))
-    return ctx.t("confirm", category=label("cat", ctx.get("category"), ctx.lang),
+    return ctx.t("confirm", category=ctx.label("cat", ctx.get("category")),
                  description=description, place=place, photos=photos)
 
 
@@ -311,7 +326,7 @@ async def file_draft(ctx: Context) -> str:
     ctx.go("menu")
     if sensitive:
         return ctx.t("filed_sensitive", tracking_number=ticket["tracking_number"],
-                     emergency=emergency(ctx.lang))
+                     emergency=ctx.emergency())
     return ctx.t("filed", tracking_number=ticket["tracking_number"])
 
 

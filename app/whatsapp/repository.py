@@ -38,11 +38,14 @@ async def stored_reply(conn: Conn, message_sid: str) -> str:
 
 
 async def save_reply(
-    conn: Conn, *, message_sid: str, conversation_id: UUID | None, reply: str
+    conn: Conn, *, message_sid: str, conversation_id: UUID | None, reply: str,
+    template_ids: list[UUID],
 ) -> None:
+    """The reply, and the approved text versions it was made of."""
     await conn.execute(
-        "update public.whatsapp_inbound_messages set reply = %s, conversation_id = %s"
-        " where message_sid = %s", (reply, conversation_id, message_sid))
+        "update public.whatsapp_inbound_messages set reply = %s, conversation_id = %s,"
+        " template_ids = %s where message_sid = %s",
+        (reply, conversation_id, template_ids, message_sid))
 
 
 async def conversation_for_update(conn: Conn, *, tenant_id: UUID, phone: str) -> Row:
@@ -117,16 +120,17 @@ async def set_preferred_language(conn: Conn, user_id: UUID, language: str) -> No
 
 async def record_consent(
     conn: Conn, *, user_id: UUID, tenant_id: UUID, purpose: str, description: str,
-    language: str, consented: bool, version: str, categories: list[str],
+    language: str, consented: bool, version: str, notice_id: UUID, categories: list[str],
 ) -> None:
     await conn.execute(
         """
         insert into public.consent_records (user_id, tenant_id, purpose, purpose_description,
-          language, consented, consent_version, privacy_policy_version, categories, user_agent)
-        values (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'whatsapp')
+          language, consented, consent_version, privacy_policy_version, categories, user_agent,
+          notice_template_id)
+        values (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'whatsapp', %s)
         """,
         (user_id, tenant_id, purpose, description, language, consented, version, version,
-         categories))
+         categories, notice_id))
 
 
 async def withdraw_consents(conn: Conn, *, user_id: UUID, tenant_id: UUID) -> None:

@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 
 from app.config import ChannelSettings
 from app.errors import NotFound
-from app.notify.texts import emergency, label
+from app.popia import repository as popia
+from app.templates import render
 from app.vocab import Conn
 from app.whatsapp import repository as repo
 from app.whatsapp.conversation import (
@@ -24,7 +25,6 @@ from app.whatsapp.conversation import (
     menu,
     word,
 )
-from app.whatsapp.messages import text
 from app.whatsapp.schemas import Inbound
 
 COMMANDS = {
@@ -32,6 +32,9 @@ COMMANDS = {
     "restart": {"restart", "qala kabusha", "begin weer", "herbegin"},
     "stop": {"stop", "yima", "unsubscribe", "opt out"},
     "start": {"start", "qala", "begin"},
+    "my_data": {"my data", "idatha yami", "my inligting"},
+    "delete_my_data": {"delete my data", "susa idatha yami", "vee my data uit",
+                       "vee my inligting uit"},
 }
 STATUS = re.compile(r"^\s*(status|isimo)\b\s*(.*)$", re.IGNORECASE | re.DOTALL)
 TRACKING = re.compile(r"\b([A-Za-z]{2,8}-\d{4}-(?:\d{6}|[Pp][2-9A-HJ-NP-Za-hj-np-z]{6}))\b")
@@ -64,13 +67,16 @@ async def handle_inbound(
         return await repo.stored_reply(conn, msg.message_sid)
     conv = await repo.conversation_for_update(conn, tenant_id=municipality["id"],
                                               phone=msg.from_phone)
-    ctx = Context(conn=conn, municipality=municipality, conv=conv, msg=msg, settings=settings)
+    lib = await render.load(conn, tenant_id=municipality["id"])
+    ctx = Context(conn=conn, municipality=municipality, conv=conv, msg=msg, settings=settings,
+                  lib=lib)
     reply = await converse(ctx)
     if not ctx.deleted:
         ctx.changes["last_inbound_at"] = datetime.now(UTC)
         await repo.update_conversation(conn, conv["id"], ctx.changes)
     await repo.save_reply(conn, message_sid=msg.message_sid,
-                          conversation_id=None if ctx.deleted else conv["id"], reply=reply)
+                          conversation_id=None if ctx.deleted else conv["id"], reply=reply,
+                          template_ids=lib.used)
     return reply
 
 
@@ -83,15 +89,17 @@ async def converse(ctx: Context) -> str:
         return await opt_out(ctx)
     consented = ctx.conv.get("user_id") is not None and state not in ("language", "consent")
     if command == "help":
-        return ctx.t("help", municipality=ctx.municipality["name"],
-                     emergency=emergency(ctx.lang))
+        return ctx.t("help", municipality=ctx.municipality["name"], emergency=ctx.emergency())
+    if command in ("my_data", "delete_my_data"):
+        return await data_request(ctx, "access" if command == "my_data" else "deletion",
+                                  consented=consented)
     if command == "status" and consented:
         return await status_reply(ctx)
     if command == "restart":
         await clear_draft(ctx)
         ctx.go("menu" if consented else "language")
         return ctx.t("restarted") + "\n\n" + (menu(ctx) if consented
-                                               else text("choose_language", ctx.lang))
+                                               else ctx.t("choose_language"))
     expires_at = ctx.conv.get("expires_at")
     if state in DRAFT_STATES and expires_at is not None and expires_at < datetime.now(UTC):
         await clear_draft(ctx)
@@ -117,7 +125,7 @@ async def resume(ctx: Context) -> str:
         ctx.go("consent")
         return consent_notice(ctx)
     ctx.go("language")
-    return text("choose_language", "en")
+    return ctx.lib.text("choose_language", "en")
 
 
 async def status_reply(ctx: Context) -> str:
@@ -131,4 +139,16 @@ async def status_reply(ctx: Context) -> str:
     if ticket is None:
         return ctx.t("status_not_found")
     return ctx.t("status_reply", tracking_number=ticket["tracking_number"],
-                 status=label("status", ticket["status"], ctx.lang))
+                 status=ctx.label("status", ticket["status"]))
+
+
+async def data_request(ctx: Context, kind: str, *, consented: bool) -> str:
+    """"my data" / "delete my data": a request on the 30-day clock. The export itself is
+    never sent over WhatsApp (a phone may be read by someone else)."""
+    if not consented:
+        return ctx.t("data_request_needs_consent")
+    request = await popia.open_request(ctx.conn, tenant_id=ctx.municipality["id"],
+                                       user_id=ctx.conv["user_id"], kind=kind,
+                                       details="asked over WhatsApp", channel="whatsapp")
+    return ctx.t(f"data_request_{kind}", reference=request["reference"],
+                 due_date=request["due_at"].date().isoformat())

@@ -4,7 +4,7 @@
 from migrations.sqlfile import run_sql
 
 revision = "0012"
-down_revision = "0009"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -16,8 +16,8 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
 from app.config import ChannelSettings, Settings
-from app.notify.texts import NOTIFICATIONS, label, pick
 from app.worker import run_worker
+from tests.support.texts import label, text
 from tests.support.twilio_standin import TwilioStandIn
 from tests.whatsapp.conftest import WhatsApp, new_phone, onboard
 
@@ -63,7 +63,7 @@ async def test_a_notification_is_sent_once_in_the_citizens_language_and_tracked(
     sent = standin.state.sent_to(phone)
     assert len(sent) == 1 and row["status"] == "sent" and row["message_sid"] == sent[0]["sid"]
     assert sent[0]["From"] == f"whatsapp:{wa_tenant['number']}"
-    assert sent[0]["Body"] == pick(NOTIFICATIONS["ticket_status_changed"], "zu",
+    assert sent[0]["Body"] == text("ticket_status_changed", "zu",
                                    tracking_number=row["variables"]["tracking_number"],
                                    status=label("status", "in_progress", "zu"))
     assert standin.state.post_status(sent[0], "delivered", server=server).status_code == 204

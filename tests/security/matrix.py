@@ -76,6 +76,13 @@ EXPECTED: dict[str, tuple[frozenset[str], ...]] = {
     "protected_casework:ticket":  (who(S, A),     NOBODY,        who(S, A),     NOBODY),
     # Places (0014): staff read; managers and admins manage.
     "places:town":                (STAFF,         who(M, A),     who(M, A),     who(M, A)),
+    "message_templates:draft":    (STAFF,         who(M, A),     who(A),        NOBODY),
+    "message_template_keys:any":  (STAFF,         NOBODY,        NOBODY,        NOBODY),
+    "data_subject_requests:own":  (EVERYONE,      EVERYONE,      who(A),        NOBODY),
+    "data_subject_requests:resident": (who(A),    NOBODY,        who(A),        NOBODY),
+    "breach_register:own":        (who(A),        who(A),        who(A),        NOBODY),
+    "operators_register:own":     (who(A),        who(A),        who(A),        NOBODY),
+    "retention_policies:own":     (who(A),        who(A),        who(A),        NOBODY),
     "audit_log:ordinary":         (who(M, A),     NOBODY,        NOBODY,        NOBODY),
     "audit_log:sensitive":        (who(S, A),     NOBODY,        NOBODY,        NOBODY),
     "audit_log:consent":          (who(A),        NOBODY,        NOBODY,        NOBODY),
@@ -105,6 +112,10 @@ EXPECTED: dict[str, tuple[frozenset[str], ...]] = {
     "realtime:team":              (who(F),        NOBODY,        NOBODY,        NOBODY),
     "realtime:gbv":               (who(S, A),     NOBODY,        NOBODY,        NOBODY),
 }
+
+# Rows that belong to no municipality (the platform's vocabulary of message keys): a
+# role's cell holds for the same role of any municipality.
+PLATFORM_WIDE = frozenset({"message_template_keys:any"})
 
 Statement = tuple[str, tuple[Any, ...]]
 Build = Callable[[World, UUID], Statement]
@@ -297,6 +308,46 @@ TARGETS: dict[str, Target] = {
         "public.notification_delivery_events", "delivery", "status = 'read'",
         lambda w, me: ("insert into public.notification_delivery_events (message_sid, status)"
                        " values ('SMmatrixforged0003', 'sent')", ())),
+    "message_template_keys:any": Target(
+        select=lambda w, me: ("select 1 from public.message_template_keys"
+                              " where template_key = 'filed'", ()),
+        insert=lambda w, me: ("insert into public.message_template_keys (template_key, kind,"
+                              " variables) values ('matrix_key', 'conversation', '{}')", ()),
+        update=lambda w, me: ("update public.message_template_keys set variables = variables"
+                              " where template_key = 'filed'", ()),
+        delete=lambda w, me: ("delete from public.message_template_keys"
+                              " where template_key = 'filed'", ()),
+    ),
+    "message_templates:draft": target(
+        "public.message_templates", "template_draft", "status = 'retired'",
+        lambda w, me: ("insert into public.message_templates (tenant_id, template_key, language,"
+                       " body) values (%s, 'filed', 'zu', 'Ref {tracking_number}')",
+                       (w.tenant.id,))),
+    "data_subject_requests:own": target(
+        "public.data_subject_requests",
+        lambda w, me: next(w[k] for k in w.ids if k.startswith("dsr:")
+                           and w.tenant.users[k.split(":", 1)[1]] == me),
+        "extension_reason = extension_reason",
+        lambda w, me: ("insert into public.data_subject_requests (tenant_id, user_id, kind)"
+                       " values (%s, %s, 'deletion')", (w.tenant.id, me))),
+    "data_subject_requests:resident": target(
+        "public.data_subject_requests", "dsr_resident", "extension_reason = extension_reason",
+        lambda w, me: ("insert into public.data_subject_requests (tenant_id, user_id, kind)"
+                       " values (%s, %s, 'deletion')", (w.tenant.id, w["resident"]))),
+    "breach_register:own": target(
+        "public.breach_register", "breach", "remedies = 'Passwords reset'",
+        lambda w, me: ("insert into public.breach_register (tenant_id, discovered_at,"
+                       " breach_type, description) values (%s, now(), 'availability',"
+                       " 'Outage of the report form')", (w.tenant.id,))),
+    "operators_register:own": target(
+        "public.operators_register", "operator", "service = 'Hosting and backups'",
+        lambda w, me: ("insert into public.operators_register (tenant_id, name, service,"
+                       " country) values (%s, 'Another Operator', 'Printing', 'ZA')",
+                       (w.tenant.id,))),
+    "retention_policies:own": target(
+        "public.retention_policies", "retention", "retain_days = 999",
+        lambda w, me: ("insert into public.retention_policies (tenant_id, kind, retain_days,"
+                       " action) values (%s, 'media', 400, 'delete')", (w.tenant.id,))),
     **{f"audit_log:{name}": target(
         "public.audit_log", key, "actor_role = 'forged'",
         lambda w, me: ("insert into public.audit_log (tenant_id, actor_role, operation,"
@@ -428,6 +479,12 @@ GRANTS: dict[str, dict[str, str]] = {
     "public.protected_casework": {"authenticated": "select update(cols)"},
     "public.places": {"authenticated": "select insert update delete"},
     "public.duplicate_rules": {"authenticated": "select insert update delete"},
+    "public.breach_register": {"authenticated": "select insert update"},
+    "public.data_subject_requests": {"authenticated": "select insert(cols) update(cols)"},
+    "public.message_template_keys": {"authenticated": "select"},
+    "public.message_templates": {"authenticated": "select insert(cols) update(cols)"},
+    "public.operators_register": {"authenticated": "select insert update"},
+    "public.retention_policies": {"authenticated": "select insert(cols) update(cols)"},
     "public.open311_clients": {"authenticated": "select(cols) update(cols)"},
     "public.open311_submissions": {"authenticated": "select"},
     "public.ticket_followers": {"authenticated": "select delete"},
@@ -509,6 +566,13 @@ FUNCTIONS: dict[str, str] = {
     "private.possible_duplicates": "open ordinary reports of the caller's own municipality "
                                    "near a point (what the report form shows); never protected",
     "public.follow_ticket": "the caller follows an open ordinary report they may see",
+    # POPIA (0011).
+    "private.current_template_id": "approved (public) texts only, never drafts",
+    "private.acknowledged_current_notice": "about the caller's own acknowledgement",
+    "public.privacy_notice": "the public notice, approved versions only",
+    "public.data_subject_bundle": "the person themself, or their municipality's admin",
+    "public.verified_private_reports": "the person's own, only once an admin verified them",
+    "public.erase_person": "admins of the person's municipality (or the service role)",
     "public.merge_ticket": "managers and admins, tickets they may read, never protected",
     # Open311 readers (schema open311, the only one besides public anon may use): status,
     # service, dates and a rounded location of ordinary reports; never a protected one.

@@ -15,6 +15,7 @@ from psycopg import AsyncConnection
 from tests.security.matrix import (
     EXPECTED,
     OPS,
+    PLATFORM_WIDE,
     REALTIME_TOPICS,
     STORAGE_TARGETS,
     TARGETS,
@@ -50,7 +51,7 @@ async def _add_platform_rows(db: AsyncConnection[Any], w: World, me: UUID) -> No
 
 
 def _expected(obj: str, op: str, role: str, *, same_tenant: bool) -> bool:
-    return same_tenant and role in EXPECTED[obj][OPS.index(op)]
+    return (same_tenant or obj in PLATFORM_WIDE) and role in EXPECTED[obj][OPS.index(op)]
 
 
 async def _attempt(db: AsyncConnection[Any], op: str, sql: str, params: Any) -> str:

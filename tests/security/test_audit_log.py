@@ -36,7 +36,12 @@ async def test_an_update_writes_one_entry_with_only_the_changed_columns(
     entry = log[-1]
     assert entry["operation"] == "UPDATE"
     assert entry["old_values"] == {"address": None, "priority": "normal"}
-    assert entry["new_values"] == {"address": "12 Main Rd", "priority": "high"}
+    # Personal values are sealed under the reporter's key (0011), readable while it exists.
+    assert entry["new_values"]["priority"] == "high"
+    sealed = entry["new_values"]["address"]
+    assert sealed.startswith("pii:") and "12 Main Rd" not in sealed
+    cur = await db.execute("select private.reveal_personal(%s) as clear", (sealed,))
+    assert (await cur.fetchone())["clear"] == "12 Main Rd"  # type: ignore[index]
     assert entry["actor_id"] == tenant.users["manager"]
     assert entry["actor_role"] == "manager"
     assert entry["tenant_id"] == tenant.id

@@ -170,6 +170,24 @@ async def build_world(conn: AsyncConnection[Any], tenant: Tenant,
     w.ids["ticket_update"] = await _one(
         conn, "insert into public.ticket_updates (tenant_id, ticket_id, status, source)"
         " values (%s, %s, 'open', 'staff') returning id", (t, w["ticket_own"]))
+    # POPIA (0011): a text draft, data requests, the registers, a retention override.
+    w.ids["template_draft"] = await _one(
+        conn, "insert into public.message_templates (tenant_id, template_key, language, body)"
+        " values (%s, 'filed', 'en', 'Ref {tracking_number}') returning id", (t,))
+    request = ("insert into public.data_subject_requests (tenant_id, user_id, kind)"
+               " values (%s, %s, 'access') returning id")
+    for role, user in u.items():
+        w.ids[f"dsr:{role}"] = await _one(conn, request, (t, user))
+    w.ids["dsr_resident"] = await _one(conn, request, (t, w["resident"]))
+    w.ids["breach"] = await _one(
+        conn, "insert into public.breach_register (tenant_id, discovered_at, breach_type,"
+        " description) values (%s, now(), 'integrity', 'Matrix breach') returning id", (t,))
+    w.ids["operator"] = await _one(
+        conn, "insert into public.operators_register (tenant_id, name, service, country)"
+        " values (%s, 'Matrix Hosting', 'Hosting', 'ZA') returning id", (t,))
+    w.ids["retention"] = await _one(
+        conn, "insert into public.retention_policies (tenant_id, kind, retain_days, action)"
+        " values (%s, 'tickets', 1000, 'deidentify') returning id", (t,))
 
     audit = ("select id from public.audit_log where table_name = %s and record_id = %s"
              " and operation = 'INSERT'")

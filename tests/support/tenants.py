@@ -49,6 +49,15 @@ def unique_code() -> str:
     return "T" + letters
 
 
+async def acknowledge_notice(conn: AsyncConnection[Any], user_id: UUID, tenant_id: UUID) -> None:
+    """Record that the user read the current privacy notice (web reports need it)."""
+    await conn.execute(
+        "insert into public.consent_records (user_id, tenant_id, purpose, purpose_description,"
+        " consented, consent_version, privacy_policy_version, notice_template_id)"
+        " select %s, %s, 'privacy_notice', 'Read the privacy notice', true, '1', '1',"
+        " private.current_template_id(%s, 'privacy_notice', 'en')", (user_id, tenant_id, tenant_id))
+
+
 async def create_tenant(url: str, secret: str, *, roles: tuple[str, ...] = ROLES) -> Tenant:
     """A committed municipality with one user per role, each with a token."""
     code = unique_code()
@@ -65,6 +74,7 @@ async def create_tenant(url: str, secret: str, *, roles: tuple[str, ...] = ROLES
                     conn, email=email, role=role, municipality_code=code, phone=phone,
                     full_name=f"{role.title()} {code}", password=PASSWORD)
                 tenant.emails[role] = email
+                await acknowledge_notice(conn, tenant.users[role], tenant.id)
         for role, email in tenant.emails.items():
             session = await people.sign_in_with_password(conn, email=email, password=PASSWORD,
                                                          secret=secret)

@@ -110,3 +110,8 @@ async def onboard(wa: WhatsApp, phone: str, language: str = "en") -> None:
     await wa.say(phone, "hi")
     await wa.say(phone, choice)
     await wa.say(phone, "1")
+
+
+@pytest.fixture(autouse=True)
+def _texts(message_library: None) -> None:
+    """Replies are compared with the library's approved texts."""

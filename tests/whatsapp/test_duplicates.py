@@ -9,14 +9,16 @@ from typing import Any
 import httpx
 from psycopg import AsyncConnection
 
-from app.notify.texts import emergency
-from app.whatsapp.messages import text
 from tests.support.db import fetch_all
+from tests.support.texts import emergency, text
 from tests.whatsapp.conftest import WhatsApp, new_phone, onboard
 from tests.whatsapp.test_conversation import TRACKING
 
 SPOT = ("-33.8123", "18.5123")  # a street no other WhatsApp test uses
-OFFER_START = text("duplicate_offer", "en", tracking_number="X").split("X")[0]
+
+
+def offer_start() -> str:
+    return text("duplicate_offer", "en", tracking_number="X").split("X")[0]
 
 
 async def draft(wa: WhatsApp, phone: str, *, menu_choice: str = "1",
@@ -81,7 +83,7 @@ async def test_choosing_to_file_a_new_report_files_it(
 ) -> None:
     seed = new_phone()
     await draft(wa, seed)
-    if (await wa.say(seed, "1")).startswith(OFFER_START):
+    if (await wa.say(seed, "1")).startswith(offer_start()):
         await wa.say(seed, "2")  # another test filed here first: file this one anyway
     phone = new_phone()
     await draft(wa, phone, language="af")

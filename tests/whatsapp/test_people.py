@@ -10,10 +10,10 @@ import httpx
 import pytest
 from psycopg import AsyncConnection
 
-from app.whatsapp.messages import text
 from tests.support.db import fetch_all
 from tests.support.server import LiveServer
 from tests.support.tenants import Tenant
+from tests.support.texts import text
 from tests.whatsapp.conftest import WhatsApp, new_phone, onboard
 from tests.whatsapp.test_sensitive_and_media import TRACKING
 

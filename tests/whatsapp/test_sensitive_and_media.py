@@ -12,10 +12,9 @@ from psycopg import AsyncConnection
 
 from app.config import ChannelSettings, Settings
 from app.crypto import FieldCipher
-from app.notify.texts import emergency
-from app.whatsapp.messages import text
 from app.worker import run_worker
 from tests.support.db import fetch_all
+from tests.support.texts import emergency, text
 from tests.support.twilio_standin import TwilioStandIn
 from tests.whatsapp.conftest import WhatsApp, new_phone, onboard
 

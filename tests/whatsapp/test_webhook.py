@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from psycopg import AsyncConnection
 
-from app.whatsapp.messages import text
 from tests.support.db import fetch_all
+from tests.support.texts import text
 from tests.whatsapp.conftest import WhatsApp, new_phone, onboard
 
 

@@ -1,0 +1,120 @@
+// The message library editor: pick a message and language, see the approved text,
+// write a new version with a live preview, save it as a draft (managers, admins)
+// and approve it (admins). Everything goes through /api/v1/templates as the user.
+const $ = (id) => document.getElementById(id)
+const SAMPLES = {
+  municipality: 'City of Example', tracking_number: 'DEMO-2026-000123', version: '3',
+  status: 'being worked on', max: '5', count: '2', photos: '1', category: 'Water',
+  description: 'Burst pipe on the corner', place: '12 Main Road',
+  emergency: 'If you are in danger right now, call 10111 (SAPS).',
+  contact: 'privacy@example.gov.za', reference: 'DSR-1A2B3C4D5E', due_date: '2026-12-23',
+}
+let token = ''
+let role = ''
+let library = { keys: [], templates: [] }
+
+function claims (jwt) {
+  try {
+    const part = jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')
+    return JSON.parse(atob(part))
+  } catch { return {} }
+}
+
+async function api (path, options = {}) {
+  const response = await fetch(path, {
+    ...options,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+  })
+  const body = response.status === 204 ? {} : await response.json()
+  if (!response.ok) throw new Error(body.detail || `HTTP ${response.status}`)
+  return body
+}
+
+function say (message, isError = false) {
+  $('error').textContent = isError ? message : ''
+  $('status').textContent = isError ? '' : message
+}
+
+function chosen () {
+  const key = $('key').value
+  const language = $('language').value
+  const versions = library.templates.filter((t) => t.key === key && t.language === language)
+  return { key, language, versions }
+}
+
+async function preview () {
+  const body = $('body').value
+  if (!body.trim()) { $('preview').textContent = ''; return }
+  try {
+    const shown = await api('/api/v1/templates/preview',
+      { method: 'POST', body: JSON.stringify({ body, values: SAMPLES }) })
+    $('preview').textContent = shown.text
+  } catch (err) { say(err.message, true) }
+}
+
+function show () {
+  const { key, versions } = chosen()
+  const spec = library.keys.find((k) => k.key === key)
+  $('variables').innerHTML = (spec ? spec.variables : []).map((v) => `<code>{${v}}</code>`).join('')
+  const current = versions.find((t) => t.status === 'approved' && t.tenant_id) ||
+    versions.find((t) => t.status === 'approved')
+  $('current').textContent = current ? current.body : '(none)'
+  if (!$('body').value || $('body').dataset.key !== key + $('language').value) {
+    $('body').value = current ? current.body : ''
+    $('body').dataset.key = key + $('language').value
+  }
+  $('versions').innerHTML = versions.map((t) => `<tr data-id="${t.id}" data-status="${t.status}">` +
+    `<td>${t.version}</td><td>${t.tenant_id ? 'municipality' : 'platform default'}</td>` +
+    `<td>${t.status}</td><td>${t.approved_at ? t.approved_at.slice(0, 10) : ''}</td></tr>`).join('')
+  const draft = versions.find((t) => t.status === 'draft')
+  $('approve').disabled = !(draft && role === 'admin')
+  $('save').disabled = !['manager', 'admin'].includes(role)
+  preview()
+}
+
+async function load () {
+  library = await api('/api/v1/templates')
+  const keys = library.keys.map((k) => k.key)
+  if ($('key').options.length !== keys.length) {
+    $('key').innerHTML = keys.map((k) => `<option value="${k}">${k}</option>`).join('')
+  }
+  show()
+}
+
+$('signin').addEventListener('submit', async (event) => {
+  event.preventDefault()
+  token = $('token').value.trim()
+  const meta = claims(token).app_metadata || {}
+  role = meta.role || ''
+  $('who').textContent = role ? `Signed in as ${role}` : ''
+  try {
+    await load()
+    $('editor').hidden = false
+    say('')
+    document.body.dataset.signedIn = 'true'
+  } catch (err) { say(err.message, true) }
+})
+$('key').addEventListener('change', show)
+$('language').addEventListener('change', show)
+$('body').addEventListener('input', preview)
+$('save').addEventListener('click', async () => {
+  const { key, language } = chosen()
+  try {
+    const made = await api('/api/v1/templates', {
+      method: 'POST',
+      body: JSON.stringify({ key, language, body: $('body').value, note: $('note').value || null }),
+    })
+    await load()
+    say(`Draft version ${made.version} saved; an administrator approves it.`)
+  } catch (err) { say(err.message, true) }
+})
+$('approve').addEventListener('click', async () => {
+  const draft = chosen().versions.find((t) => t.status === 'draft')
+  try {
+    const done = await api(`/api/v1/templates/${draft.id}/approve`,
+      { method: 'POST', body: JSON.stringify({ note: $('note').value || null }) })
+    await load()
+    say(`Version ${done.version} approved: citizens receive it from now on.`)
+  } catch (err) { say(err.message, true) }
+})
+document.body.dataset.ready = 'true'

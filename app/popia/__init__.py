@@ -1,0 +1,1 @@
+"""POPIA: notices and consent, data-subject requests, export, erasure, retention, registers."""

@@ -1,0 +1,1 @@
+"""The message library: versioned, approved texts for every message a citizen receives."""
