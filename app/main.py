@@ -16,6 +16,10 @@ from app.db import open_pool
 from app.health.router import router as health_router
 from app.identity.router import router as identity_router
 from app.media.router import router as media_router
+from app.observability import docs as offline_docs
+from app.observability import logs
+from app.observability.middleware import ObservabilityMiddleware
+from app.observability.router import router as metrics_router
 from app.realtime.router import router as realtime_router
 from app.storage import gateway as storage_gateway
 from app.storage import service as storage_service
@@ -29,7 +33,7 @@ log = logging.getLogger("salga")
 def routers(settings: Settings) -> list[APIRouter]:
     """Every router the app serves; local-mode gateways only without SUPABASE_URL."""
     found = [health_router, identity_router, tickets_router, dashboard_router, media_router,
-             verification_router, whatsapp_router]
+             verification_router, whatsapp_router, metrics_router]
     if settings.local_mode:
         found.append(realtime_router)
         found.append(storage_gateway.router)
@@ -53,6 +57,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         summary="Municipal service-delivery reports, routed, tracked and audited.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.pool = open_pool(
@@ -61,11 +67,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.verifier = TokenVerifier(settings)
     app.state.storage, app.state.local_store = storage_service.build(settings, app.state.pool)
     errors.install(app)
+    offline_docs.install(app)
+    app.add_middleware(ObservabilityMiddleware)
     for router in routers(settings):
         app.include_router(router)
     return app
 
 
 def app_factory() -> FastAPI:
-    """For `uvicorn --factory app.main:app_factory`."""
-    return create_app()
+    """For `uvicorn --factory app.main:app_factory`: JSON log lines, then the app."""
+    settings = get_settings()
+    if settings.log_format == "json":
+        logs.configure(settings.log_level)
+    return create_app(settings)
