@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from app.config import Settings
 from app.main import create_app
-from tests.conftest import base_settings
 from tests.support.server import LiveServer
 from tests.support.tenants import Tenant
 
@@ -55,8 +55,8 @@ async def test_a_scrape_counts_requests_per_route_and_reads_pool_outbox_and_real
 
 
 async def test_outside_development_metrics_need_the_token(database_url: str) -> None:
-    settings = base_settings(database_url=database_url, environment="production",
-                             metrics_token="scrape-secret-0123456789")
+    settings = Settings(supabase_url="", database_url=database_url, environment="production",
+                        metrics_token="scrape-secret-0123456789")
     server = LiveServer(create_app(settings)).start()
     try:
         async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as client:
