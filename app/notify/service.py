@@ -24,9 +24,9 @@ from twilio.rest import Client
 from app.config import Settings
 from app.db import service_transaction
 from app.notify import repository as repo
-from app.observability import metrics
 from app.notify.ratelimit import SenderRateLimit
 from app.notify.twilio import status_callback_url
+from app.observability import metrics
 from app.whatsapp.messages import MESSAGES, label, text
 from app.whatsapp.settings import ChannelSettings
 

@@ -18,6 +18,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from app.auth import ServiceDB
 from app.notify import repository as notify_repo
+from app.observability import metrics
 from app.whatsapp import service
 from app.whatsapp.schemas import SID, InvalidInbound, parse_inbound
 from app.whatsapp.settings import channel_settings
@@ -55,6 +56,7 @@ async def signed_form(request: Request) -> dict[str, str]:
     validator = RequestValidator(settings.twilio_auth_token)
     if not signature or not validator.validate(url, form, signature):
         log.warning("rejected unsigned or forged Twilio request to %s", request.url.path)
+        metrics.webhook_failed("signature")
         raise HTTPException(403, "invalid Twilio signature")
     return form
 
