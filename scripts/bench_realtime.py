@@ -6,14 +6,13 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import statistics
-import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
 
-import httpx
 import websockets
 from psycopg import AsyncConnection
 
@@ -22,8 +21,10 @@ sys.path.insert(0, str(ROOT))
 
 from app import dbadmin  # noqa: E402
 from app.config import Settings  # noqa: E402
-from tests.support.server import free_port  # noqa: E402
 from tests.support.tenants import create_tenant  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import benchlib  # noqa: E402
 
 SUPABASE = {"p50_ms": 46, "p95_ms": 132, "p99_ms": 159,
             "source": "Supabase Realtime benchmarks: broadcast from database"}
@@ -55,28 +56,19 @@ async def client(url: str, topic: str, token: str, received: dict[int, list[floa
                     return
 
 
-async def run(args: argparse.Namespace) -> dict:
-    base = Settings(supabase_url="", environment="development")
-    name = f"bench_realtime_{os.getpid()}"
-    dbadmin.create_database(base.database_url, name)
-    url = dbadmin.with_database(base.database_url, name)
-    server = None
+VARIANTS = {
+    "before": {"env": {"REALTIME_SHARED_ENCODING": "false"}, "deflate": True},
+    "after": {"env": {"REALTIME_SHARED_ENCODING": "true"}, "deflate": False},
+}
+
+
+async def measure_once(url: str, base: Settings, tenant, variant: str,  # type: ignore[no-untyped-def]
+                       args: argparse.Namespace) -> dict:
+    settings = VARIANTS[variant]
+    server = benchlib.Server(["--factory", "app.main:app_factory"], url=url, pool=20,
+                             env=settings["env"], deflate=settings["deflate"])
     try:
-        dbadmin.prepare(url, local_platform=True)
-        tenant = await create_tenant(url, base.supabase_jwt_secret, roles=("manager",))
-        port = free_port()
-        env = {**os.environ, "DATABASE_URL": url, "DB_POOL_MAX": "20"}
-        server = subprocess.Popen(
-            [str(ROOT / ".venv/bin/uvicorn"), "--factory", "app.main:app_factory",
-             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-             "--ws-ping-interval", "0"], env=env, cwd=ROOT)
-        for _ in range(200):
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        ws_url = (f"ws://127.0.0.1:{port}/realtime/v1/websocket"
+        ws_url = (f"ws://127.0.0.1:{server.port}/realtime/v1/websocket"
                   f"?apikey={base.supabase_anon_key}&vsn=2.0.0")
         topic = f"municipality:{tenant.id}"
         received: dict[int, list[float]] = {}
@@ -92,6 +84,7 @@ async def run(args: argparse.Namespace) -> dict:
         committed: dict[int, float] = {}
         count = int(args.rate * args.seconds)
         interval = 1.0 / args.rate
+        cpu0, server_cpu0 = resource.getrusage(resource.RUSAGE_SELF), server.cpu()
         async with await AsyncConnection.connect(url, autocommit=True) as conn:
             start = time.perf_counter()
             for seq in range(count + 1):
@@ -104,25 +97,54 @@ async def run(args: argparse.Namespace) -> dict:
                                    (json.dumps(payload), topic))
                 committed[payload["seq"]] = time.time()
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=120)
+        elapsed = time.perf_counter() - start
+        cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+        client_cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
+        server_cpu = server.cpu() - server_cpu0
         end = max(max(v) for v in received.values())
         latencies = [(t - committed[seq]) * 1000 for seq, times in received.items()
                      if seq >= 0 for t in times]
         delivered = len(latencies)
         return {
-            "clients": args.clients, "rate_per_s": args.rate, "seconds": args.seconds,
-            "updates": count, "expected_deliveries": count * args.clients,
+            "variant": variant, "expected_deliveries": count * args.clients,
             "delivered": delivered,
+            "rps": round(delivered / (end - min(committed.values())), 1),
             "p50_ms": round(statistics.median(latencies), 1),
             "p95_ms": round(percentile(latencies, 95), 1),
             "p99_ms": round(percentile(latencies, 99), 1),
             "max_ms": round(max(latencies), 1),
-            "messages_per_s": round(delivered / (end - min(committed.values())), 1),
-            "supabase_published": SUPABASE,
+            "errors": count * args.clients - delivered,
+            "generator_cpu_pct_of_core": round(100 * client_cpu / elapsed, 1),
+            "generator_cpu_us_per_request": round(1e6 * client_cpu / max(1, delivered), 1),
+            "server_cpu_pct_of_core": round(100 * server_cpu / elapsed, 1),
         }
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=20)
+        server.stop()
+
+
+async def run(args: argparse.Namespace) -> dict:
+    base = Settings(supabase_url="", environment="development")
+    name = f"bench_realtime_{os.getpid()}"
+    dbadmin.create_database(base.database_url, name)
+    url = dbadmin.with_database(base.database_url, name)
+    try:
+        dbadmin.prepare(url, local_platform=True)
+        tenant = await create_tenant(url, base.supabase_jwt_secret, roles=("manager",))
+        rounds: dict[str, list[dict]] = {v: [] for v in VARIANTS}
+        for _ in range(args.rounds):
+            for variant in VARIANTS:
+                result = await measure_once(url, base, tenant, variant, args)
+                print(f"  {variant:<7} p50 {result['p50_ms']:>7} p95 {result['p95_ms']:>7}"
+                      f" p99 {result['p99_ms']:>7} ms  delivered {result['delivered']}"
+                      f"/{result['expected_deliveries']}", flush=True)
+                rounds[variant].append(result)
+        return {"clients": args.clients, "rate_per_s": args.rate, "seconds": args.seconds,
+                "rounds": args.rounds, "variants": VARIANTS,
+                **{v: benchlib.medians(r) for v, r in rounds.items()},
+                "supabase_published": SUPABASE,
+                "note": "clients (the generator) run in the bench process; the gateway in"
+                        " its own uvicorn process; medians of the rounds"}
+    finally:
         dbadmin.drop_database(base.database_url, name)
 
 
@@ -131,21 +153,20 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--rate", type=float, default=20.0, help="updates committed per second")
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     result = asyncio.run(run(args))
-    print(f"clients={result['clients']} updates={result['updates']} "
-          f"delivered={result['delivered']}/{result['expected_deliveries']}")
-    print(f"{'':22}{'p50':>8}{'p95':>8}{'p99':>8}")
-    print(f"{'local gateway (ms)':22}{result['p50_ms']:>8}{result['p95_ms']:>8}"
-          f"{result['p99_ms']:>8}")
-    print(f"{'Supabase published':22}{SUPABASE['p50_ms']:>8}{SUPABASE['p95_ms']:>8}"
+    print(f"clients={result['clients']}  medians of {args.rounds} rounds")
+    print(f"{'':34}{'p50':>8}{'p95':>8}{'p99':>8}")
+    for variant, label in (("before", "per-client encoding, deflate on"),
+                           ("after", "shared encoding, deflate off")):
+        r = result[variant]
+        print(f"{label:<34}{r['p50_ms']:>8}{r['p95_ms']:>8}{r['p99_ms']:>8}"
+              f"   {r['rps']} msg/s, server {r['server_cpu_pct_of_core']}%,"
+              f" clients {r['generator_cpu_pct_of_core']}%")
+    print(f"{'Supabase published':<34}{SUPABASE['p50_ms']:>8}{SUPABASE['p95_ms']:>8}"
           f"{SUPABASE['p99_ms']:>8}")
-    print(f"messages/s delivered: {result['messages_per_s']}")
-    out = ROOT / "bench-results"
-    out.mkdir(exist_ok=True)
-    path = out / f"realtime-{result['clients']}-clients.json"
-    path.write_text(json.dumps(result, indent=2))
-    print(f"saved {path.relative_to(ROOT)}")
+    benchlib.save(f"bench_realtime_{result['clients']}", result)
 
 
 if __name__ == "__main__":
