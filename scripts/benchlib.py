@@ -82,11 +82,12 @@ class Server:
             self.proc.kill()
 
 
-def load(server: Server, connections: list[list[dict[str, Any]]], seconds: float
-         ) -> dict[str, Any]:
-    """Drive `server` with the lean generator in its own process; adds server CPU."""
+def load(server: Server, connections: list[list[dict[str, Any]]], seconds: float,
+         *, rate: float | None = None) -> dict[str, Any]:
+    """Drive `server` with the lean generator in its own process; adds server CPU.
+    `rate`: requests per second per connection (open loop); None: as fast as answered."""
     spec = {"host": "127.0.0.1", "port": server.port, "seconds": seconds,
-            "connections": connections}
+            "connections": connections, "rate": rate}
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
         json.dump(spec, fh)
     try:
@@ -158,3 +159,28 @@ def ceilings(url: str, *, connections: int, seconds: float, pool: int = 20
         }
     finally:
         server.stop()
+
+
+def load_many(server: Server, mixes: dict[str, tuple[list[list[dict[str, Any]]], float]],
+              seconds: float) -> dict[str, dict[str, Any]]:
+    """Several open-loop generators at once (one process each): name -> (connections,
+    rate per connection). Adds the server's CPU over the whole window to each result."""
+    procs, files = {}, []
+    before = server.cpu()
+    started = time.perf_counter()
+    for name, (connections, rate) in mixes.items():
+        spec = {"host": "127.0.0.1", "port": server.port, "seconds": seconds,
+                "connections": connections, "rate": rate}
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+            json.dump(spec, fh)
+        files.append(fh.name)
+        procs[name] = subprocess.Popen([sys.executable, str(ROOT / "scripts/loadgen.py"),
+                                        fh.name], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    results = {name: json.loads(proc.communicate()[0]) for name, proc in procs.items()}
+    used = server.cpu() - before
+    elapsed = time.perf_counter() - started
+    for name in files:
+        os.unlink(name)
+    for result in results.values():
+        result["server_cpu_pct_of_core"] = round(100 * used / elapsed, 1)
+    return results

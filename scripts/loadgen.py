@@ -5,7 +5,7 @@ library: a few microseconds of CPU per request, so the figures measure the
 server and not the client. It reports its own CPU time beside the results.
 
 Input (a JSON file named on the command line):
-  {"host": "127.0.0.1", "port": 8000, "seconds": 5,
+  {"host": "127.0.0.1", "port": 8000, "seconds": 5, "rate": null (or per connection/s),
    "connections": [[request, ...], ...]}   one list per connection, cycled
   request = {"method": "GET", "path": "/x", "headers": {...}, "body": "..."}
 Output (stdout, JSON): requests, errors, rps, p50/p95/p99 ms, statuses, cpu.
@@ -53,11 +53,20 @@ async def read_response(reader: asyncio.StreamReader) -> int:
 
 async def connection(spec: dict[str, Any], requests: list[bytes], deadline: float,
                      latencies: list[float], statuses: dict[int, int]) -> int:
+    """Closed loop (next request when the answer is in), or open loop at `rate` per
+    second per connection, where latency counts from when the request was due."""
     errors, i = 0, 0
+    interval = 1.0 / spec["rate"] if spec.get("rate") else 0.0
+    next_due = time.perf_counter()
     reader, writer = await asyncio.open_connection(spec["host"], spec["port"])
     try:
         while time.perf_counter() < deadline:
-            started = time.perf_counter()
+            if interval:
+                next_due += interval
+                await asyncio.sleep(max(0.0, next_due - interval - time.perf_counter()))
+                if time.perf_counter() >= deadline:
+                    break
+            started = next_due - interval if interval else time.perf_counter()
             try:
                 writer.write(requests[i % len(requests)])
                 status = await read_response(reader)
