@@ -83,7 +83,14 @@ async def measure_once(url: str, base: Settings, tenant, variant: str,  # type: 
                 ws_url, topic, tenant.tokens["manager"], received, joined, counter,
                 args.clients)))
             await asyncio.sleep(0)
-        await asyncio.wait_for(joined.wait(), timeout=300)
+        waiter = asyncio.create_task(joined.wait())
+        done, _ = await asyncio.wait([waiter, *tasks], timeout=300,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            if task is not waiter and task.exception() is not None:
+                raise SystemExit(f"a client failed to join: {task.exception()!r}")
+        if waiter not in done:
+            raise SystemExit(f"only {counter[0]} of {args.clients} clients joined")
 
         committed: dict[int, float] = {}
         count = int(args.rate * args.seconds)
