@@ -186,6 +186,7 @@ def doctor(
     if any(not c.ok and not c.warning for c in checks):
         raise typer.Exit(1)
 
+
 def main() -> None:
     cli()
 

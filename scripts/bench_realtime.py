@@ -27,6 +27,7 @@ from tests.support.tenants import create_tenant  # noqa: E402
 sys.path.insert(0, str(ROOT / "scripts"))
 import benchlib  # noqa: E402
 
+JOINING = asyncio.Semaphore(50)
 SEQ = re.compile(r'"seq": (-?\d+)')
 SUPABASE = {"p50_ms": 46, "p95_ms": 132, "p99_ms": 159,
             "source": "Supabase Realtime benchmarks: broadcast from database"}
@@ -39,11 +40,14 @@ def percentile(values: list[float], q: float) -> float:
 
 async def client(url: str, topic: str, token: str, received: dict[int, list[float]],
                  joined: asyncio.Event, counter: list[int], total: int) -> None:
-    async with websockets.connect(url, max_queue=None, ping_interval=None) as ws:
+    async with JOINING:  # joins in waves: each is a policy check in the database
+        ws = await websockets.connect(url, max_queue=None, ping_interval=None,
+                                      open_timeout=120)
         await ws.send(json.dumps(["1", "1", f"realtime:{topic}", "phx_join",
                                   {"config": {"private": True, "broadcast": {"self": False}},
                                    "access_token": token}]))
         reply = json.loads(await ws.recv())
+    async with ws:
         if reply[4]["status"] != "ok":
             raise SystemExit(f"join refused: {reply[4]}")
         counter[0] += 1
