@@ -59,6 +59,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=4)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--before", metavar="GIT_REF",
+                        help="also measure uploads with the app of this commit (same run)")
     args = parser.parse_args()
     ensure_local_secrets()
     base = Settings(supabase_url="", environment="development")
@@ -76,6 +78,8 @@ def main() -> None:
         print(f"{key:<22} {r['rps']:>8} req/s  p50 {r['p50_ms']:>7} ms  p99 {r['p99_ms']:>7} ms"
               f"  server {r['server_cpu_pct_of_core']}%  generator"
               f" {r['generator_cpu_pct_of_core']}%  ({r['errors']} errors)")
+    if report["before_ref"]:
+        print(f"upload with {report['before_ref']}: {report['upload_before_mb_per_s']} MB/s")
     print(f"upload {report['upload_mb_per_s']} MB/s; bare insert of the same body"
           f" {report['bare_insert_mb_per_s']} MB/s; plain writes"
           f" {report['plain_write_mb_per_s']} MB/s")
@@ -96,7 +100,17 @@ def measure(url: str, token: str, folder: str, args: argparse.Namespace) -> dict
                  "body": body}] for _ in range(args.connections)]
     rounds: dict[str, list[dict[str, Any]]] = {}
     plain: list[float] = []
+    before_dir = tempfile.TemporaryDirectory(prefix="salga-before-") if args.before else None
     for _ in range(args.rounds):
+        if before_dir is not None:
+            old = benchlib.Server(["--factory", "app.main:app_factory"], url=url, pool=8,
+                                  cwd=benchlib.checkout(args.before, Path(before_dir.name)))
+            try:
+                benchlib.load(old, uploads, 1)
+                rounds.setdefault("upload_before", []).append(
+                    benchlib.load(old, uploads, args.seconds))
+            finally:
+                old.stop()
         api = benchlib.Server(["--factory", "app.main:app_factory"], url=url, pool=8)
         try:
             benchlib.load(api, uploads, 1)
@@ -111,6 +125,8 @@ def measure(url: str, token: str, folder: str, args: argparse.Namespace) -> dict
         finally:
             bare.stop()
         plain.append(plain_writes(size, 200))
+    if before_dir is not None:
+        before_dir.cleanup()
     found = {k: benchlib.medians(v) for k, v in rounds.items()}
     mb = size / 2**20
     upload_mb = round(found["upload"]["rps"] * mb, 1)
@@ -119,6 +135,9 @@ def measure(url: str, token: str, folder: str, args: argparse.Namespace) -> dict
     return {"size_kb": args.size_kb, "connections": args.connections, "seconds": args.seconds,
             "rounds": args.rounds, **found, "upload_mb_per_s": upload_mb,
             "bare_insert_mb_per_s": insert_mb, "plain_write_mb_per_s": plain_mb,
+            "before_ref": args.before,
+            "upload_before_mb_per_s": round(found["upload_before"]["rps"] * mb, 1)
+            if args.before else None,
             "upload_vs_bare_insert": round(upload_mb / (insert_mb or 1), 3),
             "upload_vs_plain_write": round(upload_mb / (plain_mb or 1), 4)}
 

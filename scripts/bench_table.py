@@ -64,21 +64,28 @@ def tickets_rows(d: dict[str, Any]) -> list[str]:
     return rows
 
 
+def per_delivery(r: dict[str, Any]) -> str:
+    """Server CPU microseconds per delivered frame (core share / deliveries per second)."""
+    return f"{1e4 * r['server_cpu_pct_of_core'] / r['rps']:.1f}" if r["rps"] else "-"
+
+
 def realtime_rows(d: dict[str, Any]) -> list[str]:
     b, a, s = d["before"], d["after"], d["supabase_published"]
     return [f"| `bench_realtime` ({d['clients']:,} clients, {d['rate_per_s']:.0f} commits/s) "
             f"| commit-to-receipt p50 / p95 / p99: before (per-client encoding, deflate) → "
             f"after (encoded once, no deflate) | {b['p50_ms']} / {b['p95_ms']} / {b['p99_ms']} "
             f"→ {a['p50_ms']} / {a['p95_ms']} / {a['p99_ms']} ms; {a['rps']:,.0f} msg/s; "
-            f"server CPU {b['server_cpu_pct_of_core']}% → {a['server_cpu_pct_of_core']}%, "
+            f"server CPU per delivery {per_delivery(b)} → {per_delivery(a)} µs, "
             f"clients {a['generator_cpu_pct_of_core']}% (Supabase published: "
             f"{s['p50_ms']} / {s['p95_ms']} / {s['p99_ms']} ms) |"]
 
 
 def storage_rows(d: dict[str, Any]) -> list[str]:
+    before = (f"before ({d['before_ref']}, body read whole) {d['upload_before_mb_per_s']} → "
+              if d.get("before_ref") else "")
     return [f"| `bench_storage` ({d['size_kb']:,} KiB bodies, {d['connections']} connections) "
             f"| upload vs bare insert of the same body vs plain file writes "
-            f"| {d['upload_mb_per_s']} vs {d['bare_insert_mb_per_s']} vs "
+            f"| {before}{d['upload_mb_per_s']} vs {d['bare_insert_mb_per_s']} vs "
             f"{d['plain_write_mb_per_s']} MB/s (ratios {d['upload_vs_bare_insert']} / "
             f"{d['upload_vs_plain_write']}) |",
             f"| | signed URLs | {req(d['signed_urls'])} |"]

@@ -50,7 +50,8 @@ class Server:
     """uvicorn in its own process (`workers` processes with `pool` connections each)."""
 
     def __init__(self, app_args: list[str], *, url: str, pool: int = 20, workers: int = 1,
-                 env: dict[str, str] | None = None, deflate: bool = False) -> None:
+                 env: dict[str, str] | None = None, deflate: bool = False,
+                 cwd: Path = ROOT) -> None:
         self.port = free_port()
         environ = {**os.environ, "DATABASE_URL": url, "DB_POOL_MAX": str(pool),
                    "SUPABASE_URL": "", "LOG_LEVEL": "WARNING", **(env or {})}
@@ -60,7 +61,7 @@ class Server:
                 "--ws-per-message-deflate", "true" if deflate else "false"]
         if workers > 1:
             args += ["--workers", str(workers)]
-        self.proc = subprocess.Popen(args, env=environ, cwd=ROOT)
+        self.proc = subprocess.Popen(args, env=environ, cwd=cwd)
         for _ in range(300):
             try:
                 httpx.get(f"http://127.0.0.1:{self.port}/openapi.json", timeout=1)
@@ -184,3 +185,16 @@ def load_many(server: Server, mixes: dict[str, tuple[list[list[dict[str, Any]]],
     for result in results.values():
         result["server_cpu_pct_of_core"] = round(100 * used / elapsed, 1)
     return results
+
+
+def checkout(ref: str, into: Path) -> Path:
+    """The app/ of an earlier commit (and our local secrets) in `into`, for a
+    before/after in one run; the server started with cwd=`into` imports it."""
+    archive = subprocess.run(["git", "archive", ref, "app"], cwd=ROOT, check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    (into / ".local").mkdir(exist_ok=True)
+    secrets = ROOT / ".local" / "secrets.env"
+    if secrets.exists():
+        (into / ".local" / "secrets.env").write_bytes(secrets.read_bytes())
+    return into
