@@ -25,9 +25,10 @@ WEBHOOK_FAILURES = Counter(
 SEND_FAILURES = Counter(
     "salga_send_failures", "WhatsApp sends that did not succeed, by outcome (retry, failed).",
     ["outcome"], registry=REGISTRY)
-STORAGE_REFUSED = Counter(
-    "salga_storage_uploads_refused", "Uploads refused by the local Storage gateway, by reason.",
-    ["reason"], registry=REGISTRY)
+STORAGE_ERRORS = Counter(
+    "salga_storage_errors", "Requests the local Storage gateway refused or failed, by code"
+    " (EntityTooLarge, InsufficientStorage, AccessDenied, ...).",
+    ["code"], registry=REGISTRY)
 
 POOL_SIZE = Gauge("salga_db_pool_connections", "Connections the pool holds.",
                   registry=REGISTRY)
@@ -57,5 +58,5 @@ def send_failed(outcome: str) -> None:
     SEND_FAILURES.labels(outcome=outcome).inc()
 
 
-def upload_refused(reason: str) -> None:
-    STORAGE_REFUSED.labels(reason=reason).inc()
+def storage_error(code: str) -> None:
+    STORAGE_ERRORS.labels(code=code).inc()

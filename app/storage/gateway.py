@@ -20,6 +20,7 @@ from starlette.datastructures import UploadFile
 from starlette.types import Message, Receive
 
 from app.auth import TokenError, TokenVerifier
+from app.observability import metrics
 from app.storage import errors, streaming
 from app.storage.local import LocalStore
 
@@ -34,6 +35,7 @@ class StorageRoute(APIRoute):
             try:
                 return await handler(request)
             except errors.StorageError as exc:
+                metrics.storage_error(exc.code)
                 return exc.response()
 
         return run

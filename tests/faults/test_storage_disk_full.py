@@ -65,6 +65,8 @@ async def test_a_full_disk_is_507_and_leaves_no_part_file_nor_row(
         assert full.json()["error"] == "InsufficientStorage"
         assert "space" in full.json()["message"]
 
+        scraped = (await client.get("/metrics")).text
+        assert 'salga_storage_errors_total{code="InsufficientStorage"}' in scraped
         assert not [p for p in files_under(small_disk) if p.suffix == ".part"]
         assert len(files_under(small_disk)) == 1  # only the first object's bytes
         cur = await db.execute(
