@@ -44,7 +44,7 @@ def page() -> Image.Image:
 
 def before_page_text(image: Image.Image) -> str:
     """The previous pipeline: orientation first on every page, then the reading."""
-    cleaned = ocr.clean(image)
+    cleaned = ocr.clean(image)  # grey, despeckled, contrast: as every page was
     angle = ocr.rotation(cleaned)
     cleaned = cleaned.rotate(-angle, expand=True) if angle else cleaned
     text: str = pytesseract.image_to_string(cleaned, lang=ocr.LANGUAGES, config="--psm 4")

@@ -1,9 +1,10 @@
 """Bytes in, upright cleaned-up page images out; then tesseract text (eng + afr).
 
-Most documents arrive upright, and orientation detection costs about as much
-as reading the page, so each page is read first and turned only when the
-reading is poor (few confident words) and tesseract then says it lies on its
-side or upside down. The pages of a PDF are read in parallel, one tesseract
+Most documents arrive upright and clean, and despeckling and orientation
+detection cost a third and all of a reading, so each page is read first;
+only a poor reading (few confident words) is read again despeckled, and only
+a page still poor is turned when tesseract says it lies on its side or upside
+down. The pages of a PDF are read in parallel, one tesseract
 process per core.
 """
 
@@ -29,7 +30,7 @@ READ_CONFIG = "--psm 4"
 # (confidence >= CONFIDENT) and they are most of what it found.
 CONFIDENT = 60
 MIN_CONFIDENT_WORDS = 8
-MIN_CONFIDENT_SHARE = 0.6
+MIN_CONFIDENT_SHARE = 0.8
 WORKERS = max(1, min(MAX_PAGES, os.cpu_count() or 1))
 
 
@@ -69,13 +70,23 @@ def render(data: bytes) -> list[Image.Image]:
     return [ImageOps.exif_transpose(image) or image]
 
 
-def clean(image: Image.Image) -> Image.Image:
-    """Greyscale, despeckle, stretch contrast."""
+def prepare(image: Image.Image) -> Image.Image:
+    """Greyscale, small images enlarged, contrast stretched (cheap)."""
     grey = ImageOps.grayscale(image)
     if min(grey.size) < 1000:
         factor = 1000 / min(grey.size)
         grey = grey.resize((int(grey.width * factor), int(grey.height * factor)))
-    return ImageOps.autocontrast(grey.filter(ImageFilter.MedianFilter(3)))
+    return ImageOps.autocontrast(grey)
+
+
+def despeckle(image: Image.Image) -> Image.Image:
+    """A median filter against salt-and-pepper noise (a third of a second on an A4 page)."""
+    return ImageOps.autocontrast(image.filter(ImageFilter.MedianFilter(3)))
+
+
+def clean(image: Image.Image) -> Image.Image:
+    """Greyscale, despeckle, stretch contrast."""
+    return despeckle(prepare(image))
 
 
 def rotation(image: Image.Image) -> int:
@@ -107,15 +118,21 @@ def read(image: Image.Image) -> Reading:
 
 
 def page_text(image: Image.Image) -> str:
-    page = clean(image)
-    first = read(page)
-    if first.good:
-        return first.text
+    """The cheap reading first; despeckle, then turn the page, only while it reads poorly."""
+    page = prepare(image)
+    best = read(page)
+    if best.good:
+        return best.text
+    page = despeckle(page)
+    cleaned = read(page)
+    best = cleaned if cleaned.confident > best.confident else best
+    if best.good:
+        return best.text
     angle = rotation(page)
     if not angle:
-        return first.text
+        return best.text
     turned = read(page.rotate(-angle, expand=True))
-    return turned.text if turned.confident > first.confident else first.text
+    return turned.text if turned.confident > best.confident else best.text
 
 
 def document_text(data: bytes) -> str:
