@@ -91,6 +91,15 @@ def storage_rows(d: dict[str, Any]) -> list[str]:
             f"| | signed URLs | {req(d['signed_urls'])} |"]
 
 
+def whatsapp_rows(d: dict[str, Any]) -> list[str]:
+    w, b, o = d["webhook"], d["bare_insert"], d["outbox"]
+    return [f"| `bench_whatsapp` ({d['concurrency']} connections) | signed webhook (whole "
+            f"conversations) vs bare insert | {req(w)} vs {req(b)} (ratio "
+            f"{d['webhook_vs_bare_insert']}) |",
+            f"| | outbox drain against the Twilio stand-in | {o['sent_per_s']} msg/s "
+            f"(per-sender limit off) |"]
+
+
 def ocr_rows(d: dict[str, Any]) -> list[str]:
     p, pdf = d["seconds_per_upright_page"], d["seconds_per_pdf_page"]
     return [f"| `bench_ocr` (300-dpi A4) | seconds per upright page: before (orientation "
@@ -111,7 +120,8 @@ def day_rows(d: dict[str, Any]) -> list[str]:
 
 def table() -> str:
     sources = [(latest("bench_tickets_"), tickets_rows), (latest("bench_realtime_"),
-               realtime_rows), (load("bench_storage"), storage_rows), (load("bench_ocr"),
+               realtime_rows), (load("bench_storage"), storage_rows), (load("bench_whatsapp"),
+               whatsapp_rows), (load("bench_ocr"),
                ocr_rows), (load("bench_day"), day_rows)]
     found = [(d, f) for d, f in sources if d]
     if not found:
