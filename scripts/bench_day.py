@@ -194,7 +194,8 @@ def main() -> None:
         conn.execute("update public.municipalities set whatsapp_number = %s where id = %s",
                      (number, tenant.id))
         ids = [str(r[0]) for r in conn.execute(
-            "select id from public.tickets where tenant_id = %s and status = 'open'"
+            "select id from public.tickets where tenant_id = %s"
+            " and status in ('open', 'in_progress', 'escalated')"
             " and not is_sensitive order by created_at desc limit 2000",
             (tenant.id,)).fetchall()]
         conn.execute("set session_replication_role = replica")
