@@ -102,10 +102,11 @@ def whatsapp_rows(d: dict[str, Any]) -> list[str]:
 
 def ocr_rows(d: dict[str, Any]) -> list[str]:
     p, pdf = d["seconds_per_upright_page"], d["seconds_per_pdf_page"]
-    return [f"| `bench_ocr` (300-dpi A4) | seconds per upright page: before (orientation "
-            f"first) → after (only when the reading is poor) | {p['before']} → {p['after']} s "
-            f"(target ≤ {d['target_seconds_per_upright_page']} s); {d['pdf_pages']}-page PDF "
-            f"per page {pdf['before']} → {pdf['after']} s (pages in parallel) |"]
+    return [f"| `bench_ocr` (300-dpi A4) | seconds per upright page: before (despeckle "
+            f"and orientation on every page) → after (each only when the reading is poor) "
+            f"| {p['before']} → {p['after']} s (target ≤ "
+            f"{d['target_seconds_per_upright_page']} s); {d['pdf_pages']}-page PDF per page "
+            f"{pdf['before']} → {pdf['after']} s (pages in parallel) |"]
 
 
 def day_rows(d: dict[str, Any]) -> list[str]:
