@@ -319,6 +319,23 @@ def retention_run(
         typer.echo(line)
 
 
+
+
+@cli.command("doctor")
+def doctor(
+    online: Annotated[bool, typer.Option(help="Also try the Twilio credentials")] = False,
+) -> None:
+    """Check configuration, database, migrations, cron jobs, storage and Twilio."""
+    from app.observability.doctor import run_checks
+
+    checks = run_checks(get_settings(), online=online)
+    for check in checks:
+        mark = "ok  " if check.ok else "warn" if check.warning else "FAIL"
+        typer.echo(f"{mark}  {check.name:<18} {check.detail}")
+    if any(not c.ok and not c.warning for c in checks):
+        raise typer.Exit(1)
+
+
 def main() -> None:
     cli()
 

@@ -80,6 +80,15 @@ class Settings(BaseSettings):
     auth_sms_limit: int | None = None
     local_mail_dir: Path = Field(default=LOCAL_DIR / "mail")
 
+    # Operations: /metrics needs this bearer token outside development;
+    # log lines are JSON ("json") or Python's default format ("text").
+    metrics_token: str = ""
+    log_format: str = "json"
+    log_level: str = "INFO"
+    # The Realtime gateway encodes each broadcast once per kind of client;
+    # False encodes per client (kept only so benchmarks can compare the two).
+    realtime_shared_encoding: bool = True
+
     @property
     def local_mode(self) -> bool:
         """No Supabase project configured: we serve its Storage/Realtime surfaces ourselves."""

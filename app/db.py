@@ -18,6 +18,8 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
+from app.telemetry.dbconn import RequestAwareConnection
+
 Claims = Mapping[str, Any]
 SERVICE_CLAIMS: Claims = {"role": "service_role", "iss": "salga-trust-engine"}
 
@@ -40,6 +42,7 @@ def open_pool(url: str, *, min_size: int = 2, max_size: int = 20) -> AsyncConnec
         min_size=min_size,
         max_size=max_size,
         kwargs={"row_factory": dict_row, "autocommit": False},
+        connection_class=RequestAwareConnection,
         open=False,
         name="salga",
     )

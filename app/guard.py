@@ -21,13 +21,21 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MiB = 1024 * 1024
-# (method, path prefix) -> largest body accepted. Uploads: the largest bucket
-# (20 MiB, gbv-evidence) plus room for multipart framing.
-LIMITS: list[tuple[str, str, int]] = [
-    ("POST", "/storage/v1/object/", 21 * MiB),
-    ("PUT", "/storage/v1/object/", 21 * MiB),
-]
+# (method, path prefix) -> largest body accepted.
+LIMITS: list[tuple[str, str, int]] = []
 DEFAULT_LIMIT = 1 * MiB
+# Storage's JSON endpoints under /object/ (everything else there carries file bytes).
+STORAGE_JSON = ("/storage/v1/object/sign/", "/storage/v1/object/list/")
+
+
+def streams_file_bytes(method: str, path: str) -> bool:
+    """File uploads pass through unread: the Storage gateway streams them to disk against
+    the bucket's own size limit and checks their metadata itself."""
+    if method not in ("POST", "PUT") or not path.startswith("/storage/v1/object/"):
+        return False
+    if path.startswith(STORAGE_JSON):
+        return False
+    return not (method == "POST" and path.startswith("/storage/v1/object/upload/sign/"))
 
 
 class BadInput(Exception):
@@ -141,6 +149,9 @@ class RequestGuard:
         path, method = scope.get("path", ""), scope.get("method", "GET")
         try:
             check_target(scope)
+            if streams_file_bytes(method, path):
+                await self.app(scope, receive, send)
+                return
             body = await self._read(scope, receive, limit_for(method, path))
             self._check_body(scope, body)
         except BadInput as exc:

@@ -24,6 +24,10 @@ from app.identity.router import router as identity_router
 from app.media.router import router as media_router
 from app.notes.router import router as notes_router
 from app.notify.router import router as notify_router
+from app.observability import docs as offline_docs
+from app.observability import logs
+from app.observability.middleware import ObservabilityMiddleware
+from app.observability.router import router as metrics_router
 from app.open311.router import router as open311_router
 from app.places.router import router as places_router
 from app.popia.router import router as popia_router
@@ -47,7 +51,7 @@ def routers(settings: Settings) -> list[APIRouter]:
              verification_router, whatsapp_router, notify_router, setup_router,
              notes_router, casework_router, stats_router, places_router, staff_router,
              duplicates_router, open311_router, popia_router,
-             templates_router]
+             templates_router, metrics_router]
     if settings.local_mode:
         found.append(realtime_router)
         found.append(storage_gateway.router)
@@ -76,6 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         summary="Municipal service-delivery reports, routed, tracked and audited.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.pool = open_pool(
@@ -87,11 +93,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(RequestGuard)
     install_authserver(app)
+    offline_docs.install(app)
+    app.add_middleware(ObservabilityMiddleware)
     for router in routers(settings):
         app.include_router(router)
     return app
 
 
 def app_factory() -> FastAPI:
-    """For `uvicorn --factory app.main:app_factory`."""
-    return create_app()
+    """For `uvicorn --factory app.main:app_factory`: JSON log lines, then the app."""
+    settings = get_settings()
+    if settings.log_format == "json":
+        logs.configure(settings.log_level)
+    return create_app(settings)

@@ -1,143 +1,145 @@
-"""`scripts/bench_storage`: gateway upload throughput vs plain writes, signing, OCR per page."""
+"""Benchmark body for scripts/bench_storage (run that, not this).
+
+Upload MB/s through the local /storage/v1 gateway (lean generator in its own
+process, keep-alive, upsert to one path per connection) beside its ceilings in
+the same run: the bare insert endpoint with the same body, and plain file
+writes; signed URLs per second. Medians of the rounds.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
+import sys
 import tempfile
 import time
 import uuid
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-import httpx
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
-from app import dbadmin
-from app.config import ROOT, Settings
-from app.identity import service as identity
-from app.localdev import ensure_local_secrets
-from app.main import create_app
+import benchlib  # noqa: E402
+from psycopg import AsyncConnection  # noqa: E402
+from psycopg.rows import dict_row  # noqa: E402
 
-
-async def run(args: argparse.Namespace) -> dict[str, Any]:
-    import uvicorn
-    from psycopg import AsyncConnection
-    from psycopg.rows import dict_row
-
-    base = Settings(supabase_url="", environment="test")
-    name = f"salga_bench_{uuid.uuid4().hex[:8]}"
-    dbadmin.create_database(base.database_url, name)
-    url = dbadmin.with_database(base.database_url, name)
-    try:
-        dbadmin.prepare(url, local_platform=True)
-        settings = Settings(supabase_url="", environment="test", database_url=url)
-        async with await AsyncConnection.connect(url, row_factory=dict_row) as conn:
-            await identity.add_municipality(conn, code="BENCH", name="Bench", province="GP")
-            uid = await identity.add_user(conn, email="bench@bench.example", role="citizen",
-                                          municipality_code="BENCH")
-            token = await identity.issue_token(conn, email="bench@bench.example",
-                                               secret=settings.supabase_jwt_secret)
-            cur = await conn.execute("select tenant_id from public.profiles where id = %s",
-                                     (uid,))
-            tenant = (await cur.fetchone())["tenant_id"]  # type: ignore[index]
-            await conn.commit()
-        port = 18000 + os.getpid() % 1000
-        server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1",
-                                               port=port, log_level="warning"))
-        task = asyncio.create_task(server.serve())
-        while not server.started:
-            await asyncio.sleep(0.05)
-        try:
-            return await measure(args, f"http://127.0.0.1:{port}", token, f"{tenant}/{uid}")
-        finally:
-            server.should_exit = True
-            await task
-    finally:
-        dbadmin.drop_database(base.database_url, name)
+from app import dbadmin  # noqa: E402
+from app.config import Settings  # noqa: E402
+from app.identity import service as identity  # noqa: E402
+from app.localdev import ensure_local_secrets  # noqa: E402
 
 
-async def measure(args: argparse.Namespace, base: str, token: str, folder: str) -> dict[str, Any]:
-    payload = os.urandom(args.size_kb * 1024)
-    payload = b"\x89PNG\r\n\x1a\n" + payload[8:]
-    headers = {"Authorization": f"Bearer {token}", "content-type": "image/png"}
-    total_mb = len(payload) * args.uploads / 2**20
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        start = time.perf_counter()
-        paths = []
-        for _ in range(args.uploads):
-            path = f"{folder}/{uuid.uuid4()}.png"
-            r = await client.post(f"/storage/v1/object/documents/{path}", content=payload,
-                                  headers=headers)
-            r.raise_for_status()
-            paths.append(path)
-        gateway_s = time.perf_counter() - start
-        with tempfile.TemporaryDirectory(dir=ROOT / ".local") as tmp:
-            start = time.perf_counter()
-            for i in range(args.uploads):
-                target = Path(tmp) / f"{i}.png"
-                with open(target, "wb") as fh:
-                    fh.write(payload)
-                    fh.flush()
-            plain_s = time.perf_counter() - start
-        start = time.perf_counter()
-        for i in range(args.signs):
-            r = await client.post(f"/storage/v1/object/sign/documents/{paths[i % len(paths)]}",
-                                  json={"expiresIn": 60}, headers=headers)
-            r.raise_for_status()
-        sign_s = time.perf_counter() - start
-    ocr_s = ocr_seconds_per_page(args.pages)
-    return {
-        "uploads": args.uploads, "size_kb": args.size_kb,
-        "gateway_mb_per_s": round(total_mb / gateway_s, 2),
-        "plain_write_mb_per_s": round(total_mb / plain_s, 2),
-        "gateway_vs_plain_ratio": round((total_mb / gateway_s) / (total_mb / plain_s), 4),
-        "signed_urls_per_s": round(args.signs / sign_s, 1),
-        "ocr_pages": args.pages, "ocr_seconds_per_300dpi_page": round(ocr_s, 2),
-    }
+async def citizen(url: str, secret: str) -> tuple[str, str]:
+    async with await AsyncConnection.connect(url, row_factory=dict_row) as conn:
+        await identity.add_municipality(conn, code="BENCH", name="Bench", province="GP")
+        uid = await identity.add_user(conn, email="bench@bench.example", role="citizen",
+                                      municipality_code="BENCH")
+        token = await identity.issue_token(conn, email="bench@bench.example", secret=secret)
+        cur = await conn.execute("select tenant_id from public.profiles where id = %s", (uid,))
+        tenant = (await cur.fetchone())["tenant_id"]  # type: ignore[index]
+        await conn.commit()
+    return token, f"{tenant}/{uid}"
 
 
-def ocr_seconds_per_page(pages: int) -> float:
-    import io
-
-    from PIL import Image, ImageDraw, ImageFont
-
-    from app.ocr import pages as ocr_pages
-
-    page = Image.new("RGB", (2480, 3508), "white")
-    draw = ImageDraw.Draw(page)
-    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 48)
-    lines = ["Stellenbosch Local Municipality", "Account holder: T Mokoena",
-             f"Statement date: {date.today():%d %B %Y}", "Service address: 12 Dorp Street",
-             "Stellenbosch, 7600", "Water 342.10", "Amount due: R 1 546.65"]
-    for i, line in enumerate(lines * 3):
-        draw.text((200, 200 + i * 110), line, fill="black", font=font)
-    buf = io.BytesIO()
-    page.save(buf, format="PNG")
-    start = time.perf_counter()
-    for _ in range(pages):
-        ocr_pages.document_text(buf.getvalue())
-    return (time.perf_counter() - start) / pages
+def plain_writes(size: int, count: int) -> float:
+    payload = b"x" * size
+    with tempfile.TemporaryDirectory(dir=ROOT / ".local") as tmp:
+        started = time.perf_counter()
+        for i in range(count):
+            with open(Path(tmp) / f"{i}.png", "wb") as fh:
+                fh.write(payload)
+        return size * count / 2**20 / (time.perf_counter() - started)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--uploads", type=int, default=40)
     parser.add_argument("--size-kb", type=int, default=1024)
-    parser.add_argument("--signs", type=int, default=300)
-    parser.add_argument("--pages", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=4)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--before", metavar="GIT_REF",
+                        help="also measure uploads with the app of this commit (same run)")
     args = parser.parse_args()
     ensure_local_secrets()
-    result = asyncio.run(run(args))
-    for key, value in result.items():
-        print(f"{key:>30}: {value}")
-    out = ROOT / "bench-results"
-    out.mkdir(exist_ok=True)
-    target = out / f"storage-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    target.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"saved {target.relative_to(ROOT)}")
+    base = Settings(supabase_url="", environment="development")
+    name = f"salga_bench_storage_{uuid.uuid4().hex[:6]}"
+    dbadmin.create_database(base.database_url, name)
+    url = dbadmin.with_database(base.database_url, name)
+    try:
+        dbadmin.prepare(url, local_platform=True)
+        token, folder = asyncio.run(citizen(url, base.supabase_jwt_secret))
+        report = measure(url, token, folder, args)
+    finally:
+        dbadmin.drop_database(base.database_url, name)
+    for key in ("upload", "bare_insert_same_body", "signed_urls"):
+        r = report[key]
+        print(f"{key:<22} {r['rps']:>8} req/s  p50 {r['p50_ms']:>7} ms  p99 {r['p99_ms']:>7} ms"
+              f"  server {r['server_cpu_pct_of_core']}%  generator"
+              f" {r['generator_cpu_pct_of_core']}%  ({r['errors']} errors)")
+    if report["before_ref"]:
+        print(f"upload with {report['before_ref']}: {report['upload_before_mb_per_s']} MB/s")
+    print(f"upload {report['upload_mb_per_s']} MB/s; bare insert of the same body"
+          f" {report['bare_insert_mb_per_s']} MB/s; plain writes"
+          f" {report['plain_write_mb_per_s']} MB/s")
+    benchlib.save("bench_storage", report)
+
+
+def measure(url: str, token: str, folder: str, args: argparse.Namespace) -> dict[str, Any]:
+    size = args.size_kb * 1024
+    body = "x" * size
+    auth = {"Authorization": f"Bearer {token}"}
+    uploads = [[{"method": "POST", "path": f"/storage/v1/object/evidence/{folder}/c{c}.png",
+                 "headers": {**auth, "Content-Type": "image/png", "x-upsert": "true"},
+                 "body": body}] for c in range(args.connections)]
+    signs = [[{"method": "POST", "path": f"/storage/v1/object/sign/evidence/{folder}/c{c}.png",
+               "headers": {**auth, "Content-Type": "application/json"},
+               "body": '{"expiresIn": 60}'}] for c in range(args.connections)]
+    inserts = [[{"method": "POST", "path": "/insert", "headers": {"Content-Type": "text/plain"},
+                 "body": body}] for _ in range(args.connections)]
+    rounds: dict[str, list[dict[str, Any]]] = {}
+    plain: list[float] = []
+    before_dir = tempfile.TemporaryDirectory(prefix="salga-before-") if args.before else None
+    for _ in range(args.rounds):
+        if before_dir is not None:
+            old = benchlib.Server(["--factory", "app.main:app_factory"], url=url, pool=8,
+                                  cwd=benchlib.checkout(args.before, Path(before_dir.name)))
+            try:
+                benchlib.load(old, uploads, 1)
+                rounds.setdefault("upload_before", []).append(
+                    benchlib.load(old, uploads, args.seconds))
+            finally:
+                old.stop()
+        api = benchlib.Server(["--factory", "app.main:app_factory"], url=url, pool=8)
+        try:
+            benchlib.load(api, uploads, 1)
+            rounds.setdefault("upload", []).append(benchlib.load(api, uploads, args.seconds))
+            rounds.setdefault("signed_urls", []).append(benchlib.load(api, signs, args.seconds))
+        finally:
+            api.stop()
+        bare = benchlib.Server(["--app-dir", "scripts", "bench_bare_app:app"], url=url, pool=8)
+        try:
+            rounds.setdefault("bare_insert_same_body", []).append(
+                benchlib.load(bare, inserts, args.seconds))
+        finally:
+            bare.stop()
+        plain.append(plain_writes(size, 200))
+    if before_dir is not None:
+        before_dir.cleanup()
+    found = {k: benchlib.medians(v) for k, v in rounds.items()}
+    mb = size / 2**20
+    upload_mb = round(found["upload"]["rps"] * mb, 1)
+    insert_mb = round(found["bare_insert_same_body"]["rps"] * mb, 1)
+    plain_mb = round(sorted(plain)[len(plain) // 2], 1)
+    return {"size_kb": args.size_kb, "connections": args.connections, "seconds": args.seconds,
+            "rounds": args.rounds, **found, "upload_mb_per_s": upload_mb,
+            "bare_insert_mb_per_s": insert_mb, "plain_write_mb_per_s": plain_mb,
+            "before_ref": args.before,
+            "upload_before_mb_per_s": round(found["upload_before"]["rps"] * mb, 1)
+            if args.before else None,
+            "upload_vs_bare_insert": round(upload_mb / (insert_mb or 1), 3),
+            "upload_vs_plain_write": round(upload_mb / (plain_mb or 1), 4)}
 
 
 if __name__ == "__main__":

@@ -5,15 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import subprocess
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,8 +17,10 @@ sys.path.insert(0, str(ROOT))
 
 from app import dbadmin  # noqa: E402
 from app.config import Settings  # noqa: E402
-from tests.support.server import free_port  # noqa: E402
 from tests.tickets.conftest import build_city  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import benchlib  # noqa: E402
 
 BENCH_DB = "bench_tickets"
 
@@ -120,77 +118,76 @@ async def tokens_for(url: str, settings: Settings, tenant_id: Any) -> Any:
     return tenant
 
 
-def serve(app_args: list[str], url: str, pool: int) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "DB_POOL_MAX": str(pool), "SUPABASE_URL": ""}
-    proc = subprocess.Popen([str(ROOT / ".venv/bin/uvicorn"), *app_args, "--host", "127.0.0.1",
-                             "--port", str(port), "--log-level", "warning", "--no-access-log"],
-                            env=env, cwd=ROOT)
-    for _ in range(300):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/docs", timeout=1)
-            return proc, port
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("server did not start")
+SLA_FUNCTION = ("private.sla_status_at(timestamptz, timestamptz, timestamptz, timestamptz,"
+                " timestamptz, numeric, timestamptz)")
+# before: one uvicorn worker with 20 connections, sla_status_at IMMUTABLE (not inlined);
+# after: two workers with 8 connections each, STABLE (inlined).
+VARIANTS = {"before": {"workers": 1, "pool": 20, "volatility": "immutable"},
+            "stable_only": {"workers": 1, "pool": 20, "volatility": "stable"},
+            "after": {"workers": 2, "pool": 8, "volatility": "stable"}}
 
 
-async def load(make_request: Any, concurrency: int, seconds: float) -> dict[str, Any]:
-    latencies: list[float] = []
-    errors = 0
-    deadline = time.perf_counter() + seconds
-
-    async def worker(index: int) -> None:
-        nonlocal errors
-        step = 0
-        while time.perf_counter() < deadline:
-            started = time.perf_counter()
-            ok = await make_request(index, step)
-            latencies.append(time.perf_counter() - started)
-            errors += 0 if ok else 1
-            step += 1
-
-    started = time.perf_counter()
-    await asyncio.gather(*(worker(i) for i in range(concurrency)))
-    elapsed = time.perf_counter() - started
-    return {"requests": len(latencies), "errors": errors,
-            "rps": round(len(latencies) / elapsed, 1),
-            "p50_ms": round(percentile(latencies, 50) * 1000, 2),
-            "p99_ms": round(percentile(latencies, 99) * 1000, 2)}
+def set_volatility(url: str, volatility: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"alter function {SLA_FUNCTION} {volatility}")
 
 
-async def measure(api: str, bare: str, tenant: Any, ids: list[str], args: argparse.Namespace
-                  ) -> dict[str, Any]:
-    headers = {"Authorization": f"Bearer {tenant.tokens['manager']}"}
-    limits = httpx.Limits(max_connections=args.concurrency)
-    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
-        async def get_bare(i: int, step: int) -> bool:
-            return (await client.get(f"{bare}/bare")).status_code == 200
+def ticket_requests(tenant: Any, ids: list[str], connections: int
+                    ) -> tuple[list[list[dict[str, Any]]], list[list[dict[str, Any]]]]:
+    auth = {"Authorization": f"Bearer {tenant.tokens['manager']}"}
+    listing = [[{"path": "/api/v1/tickets?limit=50", "headers": auth}]
+               for _ in range(connections)]
+    per = max(1, len(ids) // connections)
+    patches = []
+    for c in range(connections):
+        mine = ids[c * per:(c + 1) * per] or ids[:1]
+        # each connection walks its own tickets: open -> in_progress <-> escalated
+        patches.append([{"method": "PATCH", "path": f"/api/v1/tickets/{t}/status",
+                         "headers": {**auth, "Content-Type": "application/json"},
+                         "body": json.dumps({"status": status})}
+                        for status in ("in_progress", "escalated") for t in mine])
+    return listing, patches
 
-        async def get_tickets(i: int, step: int) -> bool:
-            response = await client.get(f"{api}/api/v1/tickets", params={"limit": 50},
-                                        headers=headers)
-            return response.status_code == 200
 
-        per_worker = max(1, len(ids) // args.concurrency)
-        cycle = ["in_progress", "escalated"]
+def reset_status(url: str, patches: list[list[dict[str, Any]]]) -> None:
+    """Every walked ticket back to open, so each run's first move is allowed."""
+    ids = sorted({r["path"].split("/")[4] for conn in patches for r in conn})
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("set session_replication_role = replica")
+        conn.execute("update public.tickets set status = 'open', escalated_at = null"
+                     " where id = any(%s::uuid[])", (ids,))
 
-        async def patch_status(i: int, step: int) -> bool:
-            # Each worker walks its own tickets: open -> in_progress <-> escalated.
-            mine = ids[i * per_worker:(i + 1) * per_worker]
-            ticket = mine[step % len(mine)]
-            status = cycle[(step // len(mine)) % 2]
-            response = await client.patch(f"{api}/api/v1/tickets/{ticket}/status",
-                                          json={"status": status}, headers=headers)
-            return response.status_code == 200
 
-        await load(get_bare, args.concurrency, 1)  # warm-up
-        await load(get_tickets, args.concurrency, 1)
-        results = {"bare_one_round_trip": await load(get_bare, args.concurrency, args.seconds),
-                   "get_tickets": await load(get_tickets, args.concurrency, args.seconds),
-                   "patch_status": await load(patch_status, args.concurrency, args.seconds)}
-    return results
+def measure_variant(url: str, name: str, listing: Any, patches: Any, seconds: float,
+                    with_patch: bool) -> dict[str, Any]:
+    variant = VARIANTS[name]
+    set_volatility(url, variant["volatility"])
+    server = benchlib.Server(["--factory", "app.main:app_factory"], url=url,
+                             pool=variant["pool"], workers=variant["workers"])
+    try:
+        benchlib.load(server, listing, 1)  # warm-up
+        found = {"get_tickets": benchlib.load(server, listing, seconds)}
+        if with_patch:
+            reset_status(url, patches)
+            found["patch_status"] = benchlib.load(server, patches, seconds)
+        return found
+    finally:
+        server.stop()
+
+
+def measure(url: str, tenant: Any, ids: list[str], args: argparse.Namespace) -> dict[str, Any]:
+    listing, patches = ticket_requests(tenant, ids, args.concurrency)
+    rounds: dict[str, list[dict[str, Any]]] = {}
+    for _ in range(args.rounds):
+        for key, result in benchlib.ceilings(url, connections=args.concurrency,
+                                             seconds=args.seconds).items():
+            rounds.setdefault(key, []).append(result)
+        for name in VARIANTS:
+            for key, result in measure_variant(url, name, listing, patches, args.seconds,
+                                               with_patch=name != "stable_only").items():
+                rounds.setdefault(f"{key}_{name}", []).append(result)
+    set_volatility(url, "stable")
+    return {key: benchlib.medians(runs) for key, runs in rounds.items()}
 
 
 def sweep(url: str) -> dict[str, Any]:
@@ -214,7 +211,8 @@ def sweep(url: str) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tickets", type=int, default=50_000)
-    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--seconds", type=float, default=4)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--fresh", action="store_true", help="rebuild the bench database")
     args = parser.parse_args()
@@ -225,39 +223,31 @@ def main() -> None:
     tenant = prepared["tenant"]
     with psycopg.connect(url) as conn:
         ids = [str(r[0]) for r in conn.execute(
-            "select id from public.tickets where tenant_id = %s and status = 'open'"
+            "select id from public.tickets where tenant_id = %s"
+            " and status in ('open', 'in_progress', 'escalated')"
             " and not is_sensitive and created_at > now() - interval '3 days'"
             " order by created_at desc limit 2000", (tenant.id,)).fetchall()]
-    api_proc, api_port = serve(["--factory", "app.main:app_factory"], url, 20)
-    bare_proc, bare_port = serve(["--app-dir", "scripts", "bench_bare_app:app"], url, 20)
-    try:
-        results = asyncio.run(measure(f"http://127.0.0.1:{api_port}",
-                                      f"http://127.0.0.1:{bare_port}", tenant, ids, args))
-    finally:
-        for proc in (api_proc, bare_proc):
-            proc.terminate()
-            proc.wait(timeout=10)
-    bare_rps = results["bare_one_round_trip"]["rps"] or 1
+    if not ids:
+        raise SystemExit("no recent ordinary tickets to walk: run with --fresh")
+    results = measure(url, tenant, ids, args)
+    plain = results["plain_no_db"]["rps"] or 1
     report = {
-        "bench": "tickets", "at": datetime.now(UTC).isoformat(timespec="seconds"),
         "tickets": args.tickets, "generated_s": prepared["generated_s"],
-        "concurrency": args.concurrency, "seconds": args.seconds, "cpus": os.cpu_count(),
-        **results,
-        "ratio_to_bare": {k: round(results[k]["rps"] / bare_rps, 3)
-                          for k in ("get_tickets", "patch_status")},
+        "concurrency": args.concurrency, "seconds": args.seconds, "rounds": args.rounds,
+        "variants": VARIANTS, **results,
+        "ratio_to_plain": {k: round(v["rps"] / plain, 3) for k, v in results.items()},
+        "ratio_to_select_1": {k: round(v["rps"] / (results["select_1"]["rps"] or 1), 3)
+                              for k, v in results.items()},
         "escalation": sweep(url),
-        "note": "client, uvicorn (1 worker) and PostgreSQL share the machine",
+        "note": "lean generator in its own process; server, generator and PostgreSQL"
+                " share the machine; medians of the rounds",
     }
-    for key in ("bare_one_round_trip", "get_tickets", "patch_status"):
-        r = report[key]
-        print(f"{key:<20} {r['rps']:>8} req/s  p50 {r['p50_ms']:>7} ms  p99 {r['p99_ms']:>7} ms"
-              f"  ({r['requests']} requests, {r['errors']} errors)")
-    print(f"ratio to bare: {report['ratio_to_bare']}")
+    for key, r in results.items():
+        print(f"{key:<26} {r['rps']:>8} req/s  p50 {r['p50_ms']:>7} ms  p99 {r['p99_ms']:>7} ms"
+              f"  server {r['server_cpu_pct_of_core']:>5}%  generator"
+              f" {r['generator_cpu_pct_of_core']:>5}%  ({r['errors']} errors)")
     print(f"escalation: {report['escalation']}")
-    out = ROOT / "bench-results" / f"bench_tickets_{args.tickets}.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(report, indent=2, default=str))
-    print(f"saved {out.relative_to(ROOT)}")
+    benchlib.save(f"bench_tickets_{args.tickets}", report)
 
 
 if __name__ == "__main__":

@@ -26,11 +26,15 @@ from app.db import service_transaction
 from app.notify import repository as repo
 from app.notify.ratelimit import SenderRateLimit
 from app.notify.twilio import status_callback_url
+from app.telemetry import metrics
 from app.templates.render import Library, MissingText, load
 
 log = logging.getLogger("salga.notify")
 WINDOW = timedelta(hours=24)
 RETRYABLE_STATUS = {429} | set(range(500, 600))
+# A send that timed out or lost its connection may have reached Twilio: the
+# retry looks the message up first instead of sending it a second time.
+UNCERTAIN = "uncertain: "
 
 
 class Permanent(Exception):
@@ -100,7 +104,8 @@ def already_sent(client: Client, row: dict[str, Any], params: dict[str, Any]) ->
 
 
 def send(client: Client, settings: Settings, row: dict[str, Any], params: dict[str, Any]) -> str:
-    if row["previous_status"] == "sending":
+    if row["previous_status"] == "sending" or str(row.get("last_error") or "").startswith(
+            UNCERTAIN):
         found = already_sent(client, row, params)
         if found:
             return found
@@ -131,6 +136,8 @@ class OutboxDrainer:
             outcome = await self.attempt(row)
         async with service_transaction(self.pool, actor="notify-worker") as conn:
             kind, detail = outcome
+            if kind in ("retry", "failed"):
+                metrics.send_failed(kind)
             if kind == "sent":
                 await repo.mark_sent(conn, outbox_id=row["id"], message_sid=detail)
             elif kind == "retry" and row["attempts"] < self.channel.max_attempts:
@@ -158,5 +165,5 @@ class OutboxDrainer:
             kind = "retry" if exc.status in RETRYABLE_STATUS else "failed"
             return kind, f"twilio {exc.status}: {exc.msg}"[:500]
         except (TwilioException, requests.RequestException, OSError) as exc:
-            return "retry", f"{type(exc).__name__}: {exc}"[:500]
+            return "retry", f"{UNCERTAIN}{type(exc).__name__}: {exc}"[:500]
         return "sent", sid

@@ -17,6 +17,7 @@ from twilio.rest import Client
 from app.config import Settings, channel_settings
 from app.errors import DomainError, Forbidden
 from app.streams import read_capped
+from app.telemetry import metrics
 
 log = logging.getLogger("salga.twilio")
 
@@ -67,6 +68,7 @@ async def signed_form(request: Request) -> dict[str, str]:
     validator = RequestValidator(settings.twilio_auth_token)
     if not signature or not validator.validate(url, form, signature):
         log.warning("rejected unsigned or forged Twilio request to %s", request.url.path)
+        metrics.webhook_failed("signature")
         raise Forbidden("invalid Twilio signature")
     return form
 

@@ -35,6 +35,8 @@ class Gateway:
     hub: Hub
     pool: AsyncConnectionPool
     verifier: TokenVerifier
+    clients: int = 0
+    shared_encoding: bool = True
 
 
 @dataclass(eq=False)
@@ -50,11 +52,15 @@ class Channel:
     expiry: asyncio.Task[None] | None = field(default=None, repr=False)
 
     def deliver(self, message: Message) -> None:
-        self.connection.send(Frame(
-            topic=self.topic, event="broadcast",
-            payload={"type": "broadcast", "event": message.event,
-                     "payload": message.payload, "meta": {"id": message.id}},
-        ))
+        key = (self.topic, self.connection.vsn)
+        text = message.encoded.get(key) if self.connection.gateway.shared_encoding else None
+        if text is None:
+            text = message.encoded[key] = protocol.encode(Frame(
+                topic=self.topic, event="broadcast",
+                payload={"type": "broadcast", "event": message.event,
+                         "payload": message.payload, "meta": {"id": message.id}},
+            ), self.connection.vsn)
+        self.connection.send_text(text)
 
     def push(self, event: str, payload: dict[str, Any]) -> None:
         self.connection.send(Frame(self.topic, event, payload, None, self.join_ref))
@@ -72,10 +78,14 @@ class ClientConnection:
 
     # -- outgoing -----------------------------------------------------------
     def send(self, frame: Frame) -> None:
+        self.send_text(protocol.encode(frame, self.vsn))
+
+    def send_text(self, text: str) -> None:
+        """Queue an encoded frame (shared by every client of the same kind)."""
         if self._overflowed:
             return
         try:
-            self._queue.put_nowait(protocol.encode(frame, self.vsn))
+            self._queue.put_nowait(text)
         except asyncio.QueueFull:
             self._overflowed = True
             log.warning("realtime client fell %s frames behind; disconnecting it", QUEUE_LIMIT)

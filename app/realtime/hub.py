@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -21,6 +21,10 @@ class Message:
     payload: Any
     private: bool
     inserted_at: datetime | None = None
+    # Frames as sent, by (topic, protocol version): a broadcast to a thousand
+    # clients is encoded once per kind of client, not once per client.
+    encoded: dict[tuple[str, str], str] = field(
+        default_factory=dict, compare=False, repr=False, hash=False)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Message:

@@ -21,7 +21,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     hub = Hub()
     listener = MessageListener(app.state.settings.database_url, hub.publish)
     task = asyncio.create_task(listener.run(), name="realtime-listener")
-    app.state.realtime = Gateway(hub=hub, pool=app.state.pool, verifier=app.state.verifier)
+    app.state.realtime = Gateway(
+        hub=hub, pool=app.state.pool, verifier=app.state.verifier,
+        shared_encoding=app.state.settings.realtime_shared_encoding)
     app.state.realtime_listener = listener
     try:
         yield
@@ -50,4 +52,8 @@ async def websocket(ws: WebSocket) -> None:
     listener: MessageListener = ws.app.state.realtime_listener
     await asyncio.wait_for(listener.ready.wait(), timeout=10)
     await ws.accept()
-    await ClientConnection(ws, gateway, vsn=vsn, apikey=apikey).serve()
+    gateway.clients += 1
+    try:
+        await ClientConnection(ws, gateway, vsn=vsn, apikey=apikey).serve()
+    finally:
+        gateway.clients -= 1

@@ -25,7 +25,9 @@ class StorageError(Exception):
                 "message": self.message}
 
     def response(self) -> JSONResponse:
-        return JSONResponse(self.body(), status_code=500 if self.status >= 500 else 400)
+        # 507 (the disk is full) keeps its own status: a client should not retry at once.
+        code = self.status if self.status == 507 else 500 if self.status >= 500 else 400
+        return JSONResponse(self.body(), status_code=code)
 
 
 def not_found() -> StorageError:

@@ -9,7 +9,7 @@ those claims, so the `storage.objects` policies decide.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 from urllib.parse import quote
 
@@ -17,11 +17,13 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.datastructures import UploadFile
+from starlette.types import Message, Receive
 
 from app.auth import TokenError, TokenVerifier
 from app.guard import unstorable
-from app.storage import errors
+from app.storage import errors, streaming
 from app.storage.local import LocalStore
+from app.telemetry import metrics
 
 
 class StorageRoute(APIRoute):
@@ -34,6 +36,7 @@ class StorageRoute(APIRoute):
             try:
                 return await handler(request)
             except errors.StorageError as exc:
+                metrics.storage_error(exc.code)
                 return exc.response()
 
         return run
@@ -100,26 +103,55 @@ def user_metadata(meta: Any) -> dict[str, Any] | None:
     return found
 
 
-async def file_of(request: Request) -> tuple[bytes, str, str, dict[str, Any] | None]:
-    """Bytes, content type, cache-control and user metadata of an upload (multipart or raw)."""
+MULTIPART_OVERHEAD = 64 * 1024  # boundaries and the small form fields around the file
+
+
+async def file_of(request: Request, bucket: str
+                  ) -> tuple[AsyncIterator[bytes], str, str, dict[str, Any] | None]:
+    """The body of an upload as a stream, its content type, cache-control and user metadata.
+
+    Nothing past the bucket's size limit is read: a declared Content-Length above
+    it is refused at once, a raw body is counted as it is written, and a
+    multipart body is cut off while it is parsed."""
+    limit = await store(request).size_limit(bucket)
+    if streaming.declared_too_large(request.headers, limit + MULTIPART_OVERHEAD):
+        raise errors.too_large(limit)
     ctype = request.headers.get("content-type", "")
-    if ctype.startswith("multipart/form-data"):
-        try:
-            form = await request.form()
-        except (ValueError, KeyError, AssertionError) as exc:
-            raise errors.invalid("the multipart body cannot be read") from exc
-        upload = next((v for _, v in form.multi_items() if isinstance(v, UploadFile)), None)
-        if upload is None:
-            raise errors.StorageError(400, "InvalidRequest", "No content provided")
-        data = await upload.read()
-        cache = str(form.get("cacheControl") or "3600")
-        if "\x00" in cache or not cache.isdigit():
-            raise errors.invalid("cacheControl must be a number of seconds")
-        return data, upload.content_type or "application/octet-stream", \
-            f"max-age={cache}", user_metadata(form.get("metadata"))
-    data = await request.body()
-    cache = request.headers.get("cache-control", "no-cache")
-    return data, ctype or "application/octet-stream", cache, None
+    if not ctype.startswith("multipart/form-data"):
+        if streaming.declared_too_large(request.headers, limit):
+            raise errors.too_large(limit)
+        cache = request.headers.get("cache-control", "no-cache")
+        return request.stream(), ctype or "application/octet-stream", cache, None
+    capped = Request(request.scope, capped_receive(request.receive, limit + MULTIPART_OVERHEAD,
+                                                   limit))
+    try:
+        form = await capped.form()
+    except (ValueError, KeyError, AssertionError) as exc:
+        raise errors.invalid("the multipart body cannot be read") from exc
+    upload = next((v for _, v in form.multi_items() if isinstance(v, UploadFile)), None)
+    if upload is None:
+        raise errors.StorageError(400, "InvalidRequest", "No content provided")
+    cache = str(form.get("cacheControl") or "3600")
+    if "\x00" in cache or not cache.isdigit():
+        raise errors.invalid("cacheControl must be a number of seconds")
+    return streaming.file_chunks(upload.file), upload.content_type or \
+        "application/octet-stream", f"max-age={cache}", user_metadata(form.get("metadata"))
+
+
+def capped_receive(receive: Receive, cap: int, limit: int) -> Receive:
+    """`receive` that refuses a body growing past `cap` bytes (413 naming `limit`)."""
+    seen = 0
+
+    async def wrapped() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > cap:
+                raise errors.too_large(limit)
+        return message
+
+    return wrapped
 
 
 def _truthy(value: str | None) -> bool:
@@ -193,7 +225,7 @@ async def upload_to_signed_url(bucket: str, path: str, request: Request,
                                token: str = "") -> JSONResponse:
     if not token:
         raise errors.StorageError(400, "InvalidRequest", "Missing token", code="MissingParameter")
-    data, ctype, cache, _ = await file_of(request)
+    data, ctype, cache, _ = await file_of(request, bucket)
     row = await store(request).upload_signed(token, bucket=bucket, path=path, data=data,
                                              content_type=ctype, cache_control=cache)
     return JSONResponse({"Id": str(row["id"]), "Key": f"{bucket}/{path}"})
@@ -246,7 +278,7 @@ async def download_object(bucket: str, path: str, request: Request,
 
 async def _upload(bucket: str, path: str, request: Request, *, upsert: bool) -> JSONResponse:
     claims = claims_of(request)
-    data, ctype, cache, user_meta = await file_of(request)
+    data, ctype, cache, user_meta = await file_of(request, bucket)
     row = await store(request).upload(claims, bucket=bucket, path=path, data=data,
                                       content_type=ctype, upsert=upsert, cache_control=cache,
                                       user_metadata=user_meta)

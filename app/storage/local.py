@@ -9,9 +9,8 @@ committed row points at.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import os
 import re
+import time
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -25,9 +24,10 @@ from psycopg_pool import AsyncConnectionPool
 
 from app.db import SERVICE_CLAIMS, transaction_as
 from app.errors import sql_message
-from app.storage import errors, mime, repository, tokens
+from app.storage import errors, mime, repository, streaming, tokens
 
 GLOBAL_LIMIT = 20 * 1024 * 1024
+BUCKET_TTL = 10.0
 KEY_PATTERN = re.compile(r"^[\w\-!.*'() &$@=;:+,?/]+$", re.UNICODE)
 RLS_MESSAGE = "new row violates row-level security policy"
 
@@ -62,6 +62,7 @@ class LocalStore:
         self.root = root
         self.secret = secret
         self.upload_url_ttl = upload_url_ttl
+        self._buckets: dict[str, tuple[dict[str, Any], float]] = {}
 
     # ---- plumbing ---------------------------------------------------------
     @asynccontextmanager
@@ -76,36 +77,52 @@ class LocalStore:
         return self.root / bucket / version[:2] / version
 
     async def _bucket(self, bucket: str) -> dict[str, Any]:
-        """Bucket settings, read as the server itself (as Supabase's server does)."""
+        """Bucket settings, read as the server itself (as Supabase's server does).
+
+        Kept for BUCKET_TTL seconds: buckets change by migration, not per request,
+        and every upload, download and signature needs them."""
+        now = time.monotonic()
+        cached = self._buckets.get(bucket)
+        if cached is not None and cached[1] > now:
+            return cached[0]
         async with self.pool.connection() as conn:
             row = await repository.bucket(conn, bucket)
             await conn.rollback()
         if row is None:
             raise errors.no_bucket()
+        self._buckets[bucket] = (row, now + BUCKET_TTL)
         return row
 
-    def _check_limits(self, bucket: dict[str, Any], data: bytes, content_type: str) -> None:
-        limit = min(bucket["file_size_limit"] or GLOBAL_LIMIT, GLOBAL_LIMIT)
-        if len(data) > limit:
-            raise errors.too_large(limit)
+    def upload_limit(self, bucket: dict[str, Any], content_type: str) -> int:
+        """The bucket's size limit for this upload, after refusing a type it does not take."""
         if not mime.allowed(content_type, bucket["allowed_mime_types"]):
             raise errors.bad_mime(mime.base_type(content_type) or "(none)")
+        return int(min(bucket["file_size_limit"] or GLOBAL_LIMIT, GLOBAL_LIMIT))
+
+    async def size_limit(self, bucket: str) -> int:
+        """The most bytes an upload to `bucket` may carry (404 for a bucket that is not there)."""
+        row = await self._bucket(bucket)
+        return int(min(row["file_size_limit"] or GLOBAL_LIMIT, GLOBAL_LIMIT))
 
     # ---- writes -------------------------------------------------------------
-    async def upload(self, claims: Mapping[str, Any], *, bucket: str, path: str, data: bytes,
-                     content_type: str, upsert: bool, cache_control: str = "no-cache",
+    async def upload(self, claims: Mapping[str, Any], *, bucket: str, path: str,
+                     data: bytes | AsyncIterator[bytes], content_type: str, upsert: bool,
+                     cache_control: str = "no-cache",
                      user_metadata: dict[str, Any] | None = None,
                      owner: str | None = None) -> dict[str, Any]:
+        """Store `data` (bytes, or a stream read as it is written) and its row, as `claims`."""
         check_key(path)
-        settings = await self._bucket(bucket)
-        self._check_limits(settings, data, content_type)
+        limit = self.upload_limit(await self._bucket(bucket), content_type)
+        if isinstance(data, bytes) and len(data) > limit:
+            raise errors.too_large(limit)
         version = uuid.uuid4().hex
         blob = self._blob(bucket, version)
-        await asyncio.to_thread(_write, blob, data)
+        stored = await streaming.write_stream(
+            _single(data) if isinstance(data, bytes) else data, blob, limit=limit)
         metadata = {
-            "eTag": f'"{hashlib.md5(data, usedforsecurity=False).hexdigest()}"',
-            "size": len(data), "mimetype": content_type, "cacheControl": cache_control,
-            "lastModified": datetime.now(UTC).isoformat(), "contentLength": len(data),
+            "eTag": f'"{stored.md5}"',
+            "size": stored.size, "mimetype": content_type, "cacheControl": cache_control,
+            "lastModified": datetime.now(UTC).isoformat(), "contentLength": stored.size,
             "httpStatusCode": 200,
         }
         old_version = None
@@ -151,7 +168,8 @@ class LocalStore:
                                    expires_in=self.upload_url_ttl)
         return f"/object/upload/sign/{bucket}/{path}?token={token}", token
 
-    async def upload_signed(self, token: str, *, bucket: str, path: str, data: bytes,
+    async def upload_signed(self, token: str, *, bucket: str, path: str,
+                            data: bytes | AsyncIterator[bytes],
                             content_type: str, cache_control: str = "no-cache") -> dict[str, Any]:
         """The token is the authorization: the write runs as the server, owned by its signer."""
         claims = tokens.verify(self.secret, token, kind=tokens.UPLOAD, bucket=bucket, path=path)
@@ -244,8 +262,5 @@ class _Probe(Exception):
     """Raised inside the probe savepoint so it always rolls back."""
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".part")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+async def _single(data: bytes) -> AsyncIterator[bytes]:
+    yield data

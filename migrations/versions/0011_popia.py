@@ -3,7 +3,7 @@
 from migrations.sqlfile import run_sql
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

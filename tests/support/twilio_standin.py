@@ -3,7 +3,8 @@
 Serves what our code calls: message create and list, media download and
 delete (with basic auth), and can post signed status callbacks back to us.
 `fail_next` queues error responses (e.g. 500, 429, 400) for message create;
-`delay` slows every create down (for crash tests).
+`delay` slows every create down (for crash tests); `slow_replies` accepts the
+next messages but answers too late (a timeout after Twilio took the message).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ class StandIn:
     downloads: list[str] = field(default_factory=list)
     fail_next: list[int] = field(default_factory=list)
     delay: float = 0.0
+    slow_replies: int = 0  # the next N accepted messages are answered after `slow_seconds`
+    slow_seconds: float = 1.0
     lock: threading.Lock = field(default_factory=threading.Lock)
     base_url: str = ""
 
@@ -115,6 +118,11 @@ def make_handler(state: StandIn) -> type[BaseHTTPRequestHandler]:
                 self.reply(failure, {"code": 20500, "message": f"stand-in {failure}",
                                      "status": failure})
                 return
+            with state.lock:
+                slow = state.slow_replies > 0
+                state.slow_replies -= 1 if slow else 0
+            if slow:  # accepted, but the answer is late: the caller times out
+                time.sleep(state.slow_seconds)
             self.reply(201, resource(message))
 
         def do_GET(self) -> None:

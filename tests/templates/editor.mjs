@@ -32,7 +32,7 @@ try {
   result.current = await page.textContent('#current')
   result.variables = await page.textContent('#variables')
   await page.fill('#body', env.BODY)
-  await page.waitForFunction(() => document.getElementById('preview').textContent.includes('DEMO-2026-000123'))
+  await page.waitForFunction(() => document.getElementById('preview').textContent.includes('any time'))
   result.preview = await page.textContent('#preview')
   result.managerMayApprove = !(await page.isDisabled('#approve'))
   await page.click('#save')
