@@ -102,30 +102,35 @@ def check_json(body: bytes) -> None:
         raise BadInput(422, field, problem)
 
 
-def check_form(body: bytes) -> None:
+def check_pairs(text: str, *, what: str, max_fields: int) -> None:
+    """Every key and value of a form or query string is storable text (400 naming it)."""
     try:
-        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=500)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise BadInput(400, "body", "is not a form") from exc
+        pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=max_fields)
+    except ValueError as exc:
+        raise BadInput(400, what, "is not valid") from exc
     for key, value in pairs:
         problem = _bad_text(key) or _bad_text(value)
         if problem:
             raise BadInput(400, key, problem)
+
+
+def check_form(body: bytes) -> None:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInput(400, "body", "is not a form") from exc
+    check_pairs(text, what="body", max_fields=500)
 
 
 def check_target(scope: Scope) -> None:
     raw_path = scope.get("raw_path") or scope.get("path", "").encode()
     if b"\x00" in unquote_to_bytes(raw_path):
         raise BadInput(400, "path", "NUL bytes are not allowed")
-    query = scope.get("query_string", b"")
     try:
-        pairs = parse_qsl(query.decode("utf-8"), keep_blank_values=True, max_num_fields=200)
-    except (UnicodeDecodeError, ValueError) as exc:
+        query = scope.get("query_string", b"").decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise BadInput(400, "query", "is not a valid query string") from exc
-    for key, value in pairs:
-        problem = _bad_text(key) or _bad_text(value)
-        if problem:
-            raise BadInput(400, key, problem)
+    check_pairs(query, what="query", max_fields=200)
 
 
 def error_response(path: str, exc: BadInput) -> JSONResponse:

@@ -37,6 +37,12 @@ def _aware(value: datetime | None) -> datetime | None:
     return value
 
 
+def _known_service(value: str | None) -> str | None:
+    if value is not None and value not in SERVICE_CODES:
+        raise ValueError("is not a service of this jurisdiction")
+    return value
+
+
 class _Base(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
@@ -63,12 +69,7 @@ class RequestIn(_Keyed):
     device_id: str | None = Field(default=None, max_length=100)
     account_id: str | None = Field(default=None, max_length=100)
 
-    @field_validator("service_code")
-    @classmethod
-    def _known(cls, value: str) -> str:
-        if value not in SERVICE_CODES:
-            raise ValueError("is not a service of this jurisdiction")
-        return value
+    _known = field_validator("service_code")(_known_service)
 
     @model_validator(mode="after")
     def _where(self) -> RequestIn:
@@ -102,12 +103,7 @@ class RequestsQuery(_Base):
 
     _dates = field_validator("start_date", "end_date")(_aware)
 
-    @field_validator("service_code")
-    @classmethod
-    def _known(cls, value: str) -> str:
-        if value not in SERVICE_CODES:
-            raise ValueError("is not a service of this jurisdiction")
-        return value
+    _known = field_validator("service_code")(_known_service)
 
     @field_validator("status")
     @classmethod
