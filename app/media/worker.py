@@ -23,7 +23,13 @@ async def scan_pending(pool: AsyncConnectionPool, storage: StorageService,
         try:
             data = await storage.download(bucket=row["bucket"], path=row["path"])
         except StorageError:
+            # Settled, not skipped: a file that is gone would otherwise be "pending" forever
+            # and every worker pass would try it again.
             log.warning("media %s vanished before its check", row["id"])
+            async with service_transaction(pool, actor="media-scan") as conn:
+                await repository.mark_scanned(
+                    conn, row["id"], reason="The file was gone before its safety check.",
+                    size=None)
             continue
         verdict = pipeline.check(data, declared=row["content_type"],
                              allowed=row["allowed_mime_types"])

@@ -123,3 +123,23 @@ async def test_post_upload_check_quarantines_disguised_files_and_strips_gps(
     assert rows[photo]["scan_status"] == "clean"
     cleaned = Image.open(io.BytesIO(await storage.download(bucket="evidence", path=photo)))
     assert not cleaned.getexif()
+
+
+async def test_a_file_gone_before_its_check_is_settled_not_retried_forever(
+    live_server: Any, tenant: Tenant, owner: AsyncConnection[Any]
+) -> None:
+    app = live_server._server.config.app
+    path = f"{tenant.id}/{tenant.users['citizen']}/vanished.jpg"
+    cur = await owner.execute(
+        "insert into public.media_attachments (tenant_id, user_id, bucket, path, purpose,"
+        " content_type) values (%s, %s, 'evidence', %s, 'evidence', 'image/jpeg') returning id",
+        (tenant.id, tenant.users["citizen"], path))
+    media_id = (await cur.fetchone())["id"]
+    await scan_pending(app.state.pool, app.state.storage)
+    cur = await owner.execute("select scan_status, quarantine_reason from"
+                              " public.media_attachments where id = %s", (media_id,))
+    row = await cur.fetchone()
+    assert row["scan_status"] == "quarantined" and "gone" in row["quarantine_reason"]
+    cur = await owner.execute("select count(*) as n from public.media_attachments"
+                              " where id = %s and scan_status = 'pending'", (media_id,))
+    assert (await cur.fetchone())["n"] == 0
