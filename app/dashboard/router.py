@@ -15,7 +15,20 @@ from app.config import ROOT, Settings
 from app.errors import NotFound
 
 STATIC = Path(__file__).resolve().parent / "static"
-SUPABASE_JS = ROOT / "node_modules" / "@supabase" / "supabase-js" / "dist" / "umd" / "supabase.js"
+NODE_MODULES = ROOT / "node_modules"
+SUPABASE_JS = NODE_MODULES / "@supabase" / "supabase-js" / "dist" / "umd" / "supabase.js"
+LEAFLET_IMAGES = NODE_MODULES / "leaflet" / "dist" / "images"
+# Browser libraries from npm that every page (staff and citizen) may load, served from our
+# own origin so pages work offline and without a third-party CDN. An allowlist, not a folder.
+VENDOR = {
+    "supabase.js": SUPABASE_JS,
+    "leaflet.js": NODE_MODULES / "leaflet" / "dist" / "leaflet.js",
+    "leaflet.css": NODE_MODULES / "leaflet" / "dist" / "leaflet.css",
+    **{f"images/{name}": LEAFLET_IMAGES / name
+       for name in ("marker-icon.png", "marker-icon-2x.png", "marker-shadow.png")},
+    "chart.js": NODE_MODULES / "chart.js" / "dist" / "chart.umd.js",
+}
+MEDIA_TYPES = {".js": "text/javascript", ".css": "text/css", ".png": "image/png"}
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False)
 
@@ -43,11 +56,16 @@ async def config(request: Request) -> dict[str, str]:
     }
 
 
-@router.get("/dashboard/vendor/supabase.js")
-async def supabase_js() -> FileResponse:
-    if not SUPABASE_JS.is_file():
-        raise NotFound("supabase-js is not installed (run scripts/dev)")
-    return FileResponse(SUPABASE_JS, media_type="text/javascript")
+@router.get("/dashboard/vendor/{name:path}")
+@router.get("/vendor/{name:path}")
+async def vendor(name: str) -> FileResponse:
+    """supabase-js, Leaflet (with its marker images) and Chart.js, from node_modules."""
+    path = VENDOR.get(name)
+    if path is None:
+        raise NotFound("no such library")
+    if not path.is_file():
+        raise NotFound(f"{name} is not installed (run scripts/dev)")
+    return FileResponse(path, media_type=MEDIA_TYPES[path.suffix])
 
 
 @router.get("/dashboard/static/{name}")

@@ -8,7 +8,9 @@ import { chromium } from 'playwright-core'
 const context = await chromium.launchPersistentContext(process.env.USER_DATA_DIR, {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   headless: true,
-  viewport: { width: 1280, height: 720 },
+  viewport: { width: Number(process.env.VIEWPORT_WIDTH || 1280),
+    height: Number(process.env.VIEWPORT_HEIGHT || 720) },
+  locale: process.env.LOCALE || 'en-ZA',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 })
@@ -16,6 +18,15 @@ const page = context.pages()[0] || await context.newPage()
 const console_ = []
 page.on('console', (msg) => console_.push(`${msg.type()}: ${msg.text()}`))
 page.on('pageerror', (err) => console_.push(`pageerror: ${err.message}`))
+
+// Pages ask for confirmation with window.confirm/prompt: answer as a careful user would, with
+// what the test queued (default: accept, empty prompt).
+const dialogs = []
+page.on('dialog', async (dialog) => {
+  const next = dialogs.shift() || { accept: true, text: '' }
+  if (next.accept) await dialog.accept(next.text || undefined)
+  else await dialog.dismiss()
+})
 
 const row = (id) => `tr[data-id="${id}"]`
 
@@ -111,6 +122,61 @@ const commands = {
   },
   async session() {
     return { stored: await page.evaluate(() => Object.keys(localStorage).some((k) => k.endsWith('-auth-token'))) }
+  },
+  // Generic steps, so a new page's test needs no new driver code.
+  async goto({ url, ready = 'body[data-ready="true"]' }) {
+    await page.goto(url)
+    if (ready) await page.waitForSelector(ready)
+    return { url: page.url() }
+  },
+  async click({ selector }) {
+    await page.click(selector)
+    return {}
+  },
+  async fill({ selector, value }) {
+    await page.fill(selector, value)
+    return {}
+  },
+  async select({ selector, value }) {
+    await page.selectOption(selector, value)
+    return {}
+  },
+  async upload({ selector, files }) {
+    await page.setInputFiles(selector, files)
+    return {}
+  },
+  async waitFor({ selector, state = 'visible', timeout = 15000 }) {
+    await page.waitForSelector(selector, { state, timeout })
+    return {}
+  },
+  async waitUntil({ script, arg = null, timeout = 15000 }) {
+    await page.waitForFunction(new Function('arg', script), arg, { timeout })
+    return {}
+  },
+  async evaluate({ script, arg = null }) {
+    return { value: await page.evaluate(new Function('arg', script), arg) }
+  },
+  async texts({ selector }) {
+    return { texts: await page.$$eval(selector, (els) => els.map((el) => el.textContent.trim())) }
+  },
+  async visible({ selector }) {
+    return { visible: await page.isVisible(selector) }
+  },
+  async dialog({ accept = true, text = '' }) {
+    dialogs.push({ accept, text })
+    return {}
+  },
+  async geolocation({ latitude, longitude, origin }) {
+    await context.grantPermissions(['geolocation'], origin ? { origin } : undefined)
+    await context.setGeolocation({ latitude, longitude })
+    return {}
+  },
+  async permit({ permissions, origin }) {
+    await context.grantPermissions(permissions, origin ? { origin } : undefined)
+    return {}
+  },
+  async history() {
+    return { url: page.url(), length: await page.evaluate(() => window.history.length) }
   },
   async screenshot({ path }) {
     await page.screenshot({ path, fullPage: true })

@@ -20,13 +20,16 @@ CHROMIUM = "/usr/bin/chromium"
 class Browser:
     """One browser page; every method is one command to the Node driver."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, width: int = 1280, height: int = 720, locale: str = "en-ZA") -> None:
+        self._viewport = {"VIEWPORT_WIDTH": str(width), "VIEWPORT_HEIGHT": str(height),
+                          "LOCALE": locale}
         self._profile = tempfile.TemporaryDirectory(prefix="salga-chromium-")
         self._proc: asyncio.subprocess.Process | None = None
         self.console: list[str] = []
 
     async def __aenter__(self) -> Browser:
-        env = {**os.environ, "CHROMIUM": CHROMIUM, "USER_DATA_DIR": self._profile.name}
+        env = {**os.environ, "CHROMIUM": CHROMIUM, "USER_DATA_DIR": self._profile.name,
+               **self._viewport}
         self._proc = await asyncio.create_subprocess_exec(
             "node", str(DRIVER), cwd=ROOT, env=env, stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)

@@ -28,3 +28,19 @@ async def test_the_config_points_at_our_own_origin_in_local_mode(api, settings) 
 async def test_no_file_outside_the_static_folder_is_served(api) -> None:
     assert (await api.get("/dashboard/static/..%2Frouter.py")).status_code == 404
     assert (await api.get("/dashboard/static/nope.js")).status_code == 404
+
+
+async def test_leaflet_and_chart_js_are_served_from_the_installed_packages(api) -> None:
+    for name, marker, kind in (("leaflet.js", "Leaflet 1.9", "javascript"),
+                               ("leaflet.css", ".leaflet-container", "text/css"),
+                               ("chart.js", "Chart", "javascript")):
+        response = await api.get(f"/vendor/{name}")
+        assert response.status_code == 200 and marker in response.text, name
+        assert kind in response.headers["content-type"]
+    icon = await api.get("/vendor/images/marker-icon.png")
+    assert icon.status_code == 200 and icon.content[:4] == b"\x89PNG"
+
+
+async def test_only_listed_libraries_are_served(api) -> None:
+    for name in ("../package.json", "leaflet/package.json", "%2e%2e/pyproject.toml", "nope.js"):
+        assert (await api.get(f"/vendor/{name}")).status_code == 404, name
