@@ -11,6 +11,7 @@ from psycopg.rows import dict_row
 
 from app.config import Settings
 from tests.dashboard.support import ARTIFACTS
+from tests.open311.conftest import Open311, quick_key
 from tests.popia.conftest import Citizen, new_citizen, one
 from tests.support.tenants import Tenant, acknowledge_notice
 from tests.test_cli import salga
@@ -121,3 +122,27 @@ async def test_salga_person_erase_by_phone(
     assert done.returncode == 0, done.stderr
     assert f"erased {me.id}" in done.stdout
     assert await whole_database_search(database_url, [me.phone, me.email, me.name]) == []
+
+
+async def test_what_an_open311_client_sent_about_a_person_is_sealed_and_goes_with_them(
+    api: httpx.AsyncClient, town: Tenant, database_url: str, settings: Settings
+) -> None:
+    me = await new_citizen(database_url, settings.supabase_jwt_secret, town)
+    key = await quick_key(database_url, town.code, "A neighbourhood app")
+    local_phone = "0" + me.phone.removeprefix("+27")  # as a resident types it: 082 …
+    sent = await Open311(api, town.code).post(
+        "requests", api_key=key, service_code="water", address_string="Main Road",
+        description="Hydrant leaking", phone=local_phone, email=me.email.upper(),
+        first_name=me.name)
+    assert sent[0] == 201, sent
+    stored = await one(database_url, "select s.id, a.new_values -> 'contact' as audited"
+                       " from public.open311_submissions s join public.audit_log a"
+                       " on a.table_name = 'open311_submissions' and a.record_id = s.id::text"
+                       " where s.contact ->> 'phone' = %s", (local_phone,))
+    assert str(stored["audited"]).startswith("pii:")  # never in clear in the audit trail
+    assert len(await whole_database_search(database_url, [local_phone, me.name])) >= 1
+
+    done = salga(database_url, "person", "erase", "--phone", me.phone)
+    assert done.returncode == 0, done.stderr
+    assert await whole_database_search(
+        database_url, [me.phone, local_phone, me.email, me.name]) == []
