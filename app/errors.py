@@ -10,6 +10,7 @@ Anything else is our bug: logged, 500. Every error body is `{"detail": ...}`.
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -83,8 +84,19 @@ def status_for(exc: Exception) -> tuple[int, str] | None:
         return ours, sql_message(exc)
     for cls, code, message in _BY_CLASS:
         if isinstance(exc, cls):
-            return code, message
+            return code, _with_field(exc, message)
     return None
+
+
+def _with_field(exc: Exception, message: str) -> str:
+    """`language: refers to something that does not exist`: the column a foreign key
+    refused, read from the database's detail ("Key (language)=(xx) is not present ...")."""
+    if not isinstance(exc, pg.ForeignKeyViolation):
+        return message
+    diag = getattr(exc, "diag", None)
+    detail = (diag.message_detail if diag else None) or ""
+    found = re.match(r"Key \((\w+)\)=\(.*\) is not present", detail)
+    return f"{found.group(1)}: {message}" if found else message
 
 
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:
