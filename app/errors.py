@@ -90,12 +90,14 @@ def status_for(exc: Exception) -> tuple[int, str] | None:
 
 def _with_field(exc: Exception, message: str) -> str:
     """`language: refers to something that does not exist`: the column a foreign key
-    refused, read from the database's detail ("Key (language)=(xx) is not present ...")."""
-    if not isinstance(exc, pg.ForeignKeyViolation):
-        return message
+    refused, read from its constraint's name (`<table>_<column>_fkey`; the key's value is
+    not in the error when the caller may not read the table it refers to)."""
     diag = getattr(exc, "diag", None)
-    detail = (diag.message_detail if diag else None) or ""
-    found = re.match(r"Key \((\w+)\)=\(.*\) is not present", detail)
+    if (not isinstance(exc, pg.ForeignKeyViolation) or diag is None
+            or not (diag.message_primary or "").startswith("insert or update")):
+        return message
+    found = re.fullmatch(rf"{re.escape(diag.table_name or '')}_(\w+)_fkey",
+                         diag.constraint_name or "")
     return f"{found.group(1)}: {message}" if found else message
 
 

@@ -32,6 +32,8 @@ class Version:
 class Library:
     texts: dict[tuple[str, str], Version]
     used: list[UUID] = field(default_factory=list)
+    # What readers derive from the texts (the conversation's word lists), worked out once.
+    derived: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def version(self, key: str, language: str | None) -> Version:
         """The approved version of `key` in `language` (English when it has none)."""

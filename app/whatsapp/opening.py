@@ -93,6 +93,9 @@ async def on_menu(ctx: Context) -> str:
     """A number, a category's name or common word ("water", "amanzi", "krag"), or a
     sentence that says what is wrong (kept, its category offered for confirmation)."""
     body = ctx.msg.body
+    number = understand.normalise(body).split(" ")[0]
+    picked = number.isdigit() and 1 <= int(number) <= len(CATEGORIES)
+    named = understand.category(ctx.lib, body)
     guess = ctx.get("category")
     if guess is not None:  # confirming the category guessed from what they wrote
         answer = understand.answer(ctx.lib, body)
@@ -101,11 +104,11 @@ async def on_menu(ctx: Context) -> str:
         if answer == understand.NO:
             ctx.changes["category"] = None
             return menu(ctx)
-    number = understand.normalise(body).split(" ")[0]
-    if number.isdigit() and 1 <= int(number) <= len(CATEGORIES):
+        if not picked and named is None:
+            return polite(ctx, ctx.t("category_guess", category=ctx.label("cat", guess)))
+    if picked:
         return await chosen(ctx, CATEGORIES[int(number) - 1])
-    named = understand.category(ctx.lib, body)
-    if understand.describes(ctx.lib, body) and guess is None:
+    if understand.describes(ctx.lib, body):
         ctx.changes["encrypted_draft_description"] = default_cipher().encrypt(body[:5000])
         if named is None:
             return menu(ctx)

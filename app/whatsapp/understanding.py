@@ -34,12 +34,14 @@ def normalise(text: str) -> str:
 
 def words(lib: Library, key: str) -> frozenset[str]:
     """Every language's words for `key` (never recorded as sent: words are not messages)."""
-    found: set[str] = set()
-    for (name, _language), version in lib.texts.items():
-        if name == key:
-            found.update(normalise(w) for w in version.body.split(","))
-    found.discard("")
-    return frozenset(found)
+    if key not in lib.derived:
+        found: set[str] = set()
+        for (name, _language), version in lib.texts.items():
+            if name == key:
+                found.update(normalise(w) for w in version.body.split(","))
+        found.discard("")
+        lib.derived[key] = frozenset(found)
+    return lib.derived[key]
 
 
 def leading(said: str, phrases: Iterable[str]) -> str | None:
@@ -149,6 +151,7 @@ def command(lib: Library, body: str) -> str | None:
     for name in ("delete_my_data", "my_data", "help", "restart", "stop", "start"):
         if said in words(lib, f"words_{name}"):
             return name
-    if leading(said, words(lib, "words_status")) is not None:
-        return "status"
+    status = leading(said, words(lib, "words_status"))
+    if status is not None and (said == status or any(c.isdigit() for c in said)):
+        return "status"  # "status", or "imeko TDEMO-2026-000123"; not "imeko yamanzi imbi"
     return None

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 from psycopg import AsyncConnection
+from psycopg.rows import dict_row
 
 from app.config import channel_settings
+from app.whatsapp import repository as repo
 from tests.support.db import fetch_all
 from tests.support.texts import emergency, label, language_menu, text
 from tests.whatsapp.conftest import WhatsApp, new_phone, onboard
@@ -153,6 +155,8 @@ async def test_a_guessed_category_can_be_refused(
         (first, language_menu()),
         ("1", notice("en", town)),
         ("ok", text("category_guess", "en", category=label("cat", "electricity", "en"))),
+        ("hello?", text("greeting_reply", "en") + "\n\n" + text(
+            "category_guess", "en", category=label("cat", "electricity", "en"))),
         ("no", "What would you like to report?"),
         ("3", text("description_kept", "en", description=first)),
         ("PIN", text("ask_photos", "en", max=MAX)),
@@ -216,3 +220,22 @@ async def test_a_likely_duplicate_answered_in_words(wa: WhatsApp, db: AsyncConne
         "reprompt_duplicate", "zu", tracking_number=filed["tracking_number"])
     assert await wa.say(second, "yebo") == text(
         "following", "zu", tracking_number=filed["tracking_number"])
+
+
+async def test_a_kept_first_message_expires_like_a_draft(
+    wa: WhatsApp, database_url: str, town: str
+) -> None:
+    phone = new_phone()
+    await wa.say(phone, "Burst pipe flooding the road since this morning")
+    async with await AsyncConnection.connect(database_url, row_factory=dict_row) as owner:
+        await owner.execute("update public.whatsapp_conversations set expires_at ="
+                            " now() - interval '1 minute' where phone = %s", (phone,))
+        await repo.expire_conversations(owner)
+        await owner.commit()
+        cur = await owner.execute(
+            "select state, category, encrypted_draft_description from"
+            " public.whatsapp_conversations where phone = %s", (phone,))
+        assert await cur.fetchone() == {"state": "language", "category": None,
+                                        "encrypted_draft_description": None}
+    await wa.say(phone, "1")
+    assert (await wa.say(phone, "yes")).startswith("What would you like to report?")

@@ -124,6 +124,7 @@ def test_not_a_language(offered: list[Any], said: str) -> None:
     ("iinkcukacha zam", "my_data"), ("cima iinkcukacha zam", "delete_my_data"),
     ("status TDEMO-2026-000001", "status"), ("imeko TDEMO-2026-000001", "status"),
     ("isimo", "status"), ("water", None), ("stop the leak please", None),
+    ("imeko yamanzi imbi kakhulu", None),
 ])
 def test_commands_in_every_language(lib: Library, said: str, command: str | None) -> None:
     assert understand.command(lib, said) == command
