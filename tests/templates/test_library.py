@@ -110,6 +110,9 @@ async def test_a_text_in_any_language_the_platform_speaks_and_no_other(
     api: httpx.AsyncClient, town: Tenant, db: AsyncConnection[Any],
 ) -> None:
     manager = town.auth("manager")
+    offered = await api.get("/api/v1/templates", headers=manager, params={"key": "restarted"})
+    assert [(lang["code"], lang["name"]) for lang in offered.json()["languages"]] == [
+        ("en", "English"), ("zu", "isiZulu"), ("af", "Afrikaans"), ("xh", "isiXhosa")]
     xhosa = await api.post("/api/v1/templates", headers=manager, json={
         "key": "restarted", "language": "xh", "body": "Masiqale ngokutsha."})
     assert xhosa.status_code == 201 and xhosa.json()["language"] == "xh", xhosa.text
