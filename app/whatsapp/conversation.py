@@ -9,7 +9,6 @@ is `understanding`'s.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -72,10 +71,6 @@ class Context:
 
     def emergency(self) -> str:
         return self.lib.emergency(self.lang)
-
-
-def word(body: str) -> str:
-    return re.sub(r"[\s.!)]+$", "", body.strip().lower())
 
 
 def menu(ctx: Context) -> str:

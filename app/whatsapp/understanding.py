@@ -12,11 +12,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
+from uuid import UUID
 
-from app.templates.render import Library
+from app.templates.render import Library, Version
 from app.vocab import CATEGORIES, SENSITIVE_CATEGORY, Row
 
 YES, NO = "yes", "no"
+# Word lists by the approved versions they came from (one set per municipality's overrides).
+_LEXICONS: dict[frozenset[UUID], Lexicon] = {}
+LEXICONS_KEPT = 64
 # A short answer may carry a few words more ("yes please", "cha ngiyabonga").
 ANSWER_TAIL = 3
 # A description is a sentence, not a word (the description step asks for 10 letters).
@@ -32,16 +37,54 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", plain).split())
 
 
+@dataclass(frozen=True)
+class Lexicon:
+    """A library's `words_*` lists, normalised, and the category words indexed."""
+
+    words: dict[str, frozenset[str]]
+    singles: dict[str, tuple[str, ...]]  # a one-word keyword -> the categories it names
+    phrases: tuple[tuple[str, str], ...]  # (several-word keyword, category)
+
+
+def lexicon(lib: Library) -> Lexicon:
+    """Worked out once per set of approved versions and kept across messages: a version's
+    text never changes (migration 0011's guard), so the same versions give the same words."""
+    if "lexicon" in lib.derived:
+        return lib.derived["lexicon"]
+    versions = [v for (key, _), v in lib.texts.items() if key.startswith("words_")]
+    ident = frozenset(v.id for v in versions)
+    found = _LEXICONS.get(ident)
+    if found is None:
+        found = build_lexicon(versions)
+        if len(_LEXICONS) >= LEXICONS_KEPT:
+            _LEXICONS.clear()
+        _LEXICONS[ident] = found
+    lib.derived["lexicon"] = found
+    return found
+
+
+def build_lexicon(versions: list[Version]) -> Lexicon:
+    merged: dict[str, set[str]] = {}
+    for version in versions:
+        merged.setdefault(version.key, set()).update(
+            normalise(w) for w in version.body.split(","))
+    lists = {key: frozenset(w for w in said if w) for key, said in merged.items()}
+    singles: dict[str, tuple[str, ...]] = {}
+    phrases: list[tuple[str, str]] = []
+    for name in CATEGORIES:
+        if name == SENSITIVE_CATEGORY:  # never guessed: chosen, after its own consent
+            continue
+        for keyword in lists.get(f"words_category_{name}", frozenset()):
+            if " " in keyword:
+                phrases.append((keyword, name))
+            else:
+                singles[keyword] = (*singles.get(keyword, ()), name)
+    return Lexicon(lists, singles, tuple(phrases))
+
+
 def words(lib: Library, key: str) -> frozenset[str]:
     """Every language's words for `key` (never recorded as sent: words are not messages)."""
-    if key not in lib.derived:
-        found: set[str] = set()
-        for (name, _language), version in lib.texts.items():
-            if name == key:
-                found.update(normalise(w) for w in version.body.split(","))
-        found.discard("")
-        lib.derived[key] = frozenset(found)
-    return lib.derived[key]
+    return lexicon(lib).words.get(key, frozenset())
 
 
 def leading(said: str, phrases: Iterable[str]) -> str | None:
@@ -74,15 +117,15 @@ def only(lib: Library, body: str, key: str) -> bool:
         while f" {phrase} " in rest:
             rest = rest.replace(f" {phrase} ", " ", 1)
             matched = True
-    return matched and len(rest.split()) <= 1 and category(lib, body) is None
+    return matched and len(rest.split()) <= 1
 
 
 def greeting(lib: Library, body: str) -> bool:
-    return only(lib, body, "words_greeting")
+    return only(lib, body, "words_greeting") and category(lib, body) is None
 
 
 def thanks(lib: Library, body: str) -> bool:
-    return only(lib, body, "words_thanks")
+    return only(lib, body, "words_thanks") and category(lib, body) is None
 
 
 def done(lib: Library, body: str) -> bool:
@@ -95,27 +138,22 @@ def done(lib: Library, body: str) -> bool:
 def category(lib: Library, body: str) -> str | None:
     """The one category the text speaks of ("water", "amanzi ayavuza", "kragonderbreking"),
     or None when it names none or several equally. A whole word counts double a word's
-    start, a phrase by its words ("amanzi amdaka" is sewage, not water). The protected
-    category is never guessed: it is chosen, after its own consent."""
+    start ("waterpyp" has "water"), a phrase by its words ("amanzi amdaka" is sewage, not
+    water). The protected category is never guessed."""
     said = normalise(body)
-    tokens, padded = said.split(), f" {said} "
+    known = lexicon(lib)
+    tokens, padded = set(said.split()), f" {said} "
     scores: dict[str, int] = {}
-    for name in CATEGORIES:
-        if name == SENSITIVE_CATEGORY:
-            continue
-        for keyword in words(lib, f"words_category_{name}"):
-            scores[name] = scores.get(name, 0) + weight(keyword, tokens, padded)
+    for phrase, name in known.phrases:
+        if phrase in padded and f" {phrase} " in padded:
+            scores[name] = scores.get(name, 0) + 2 * len(phrase.split())
+    starts = {t[:n] for t in tokens for n in range(PREFIX_MIN, len(t))} - tokens
+    for keyword, weight in [(t, 2) for t in tokens] + [(p, 1) for p in starts]:
+        for name in known.singles.get(keyword, ()):
+            scores[name] = scores.get(name, 0) + weight
     best = max(scores.values(), default=0)
     winners = [name for name, score in scores.items() if score == best]
     return winners[0] if best and len(winners) == 1 else None
-
-
-def weight(keyword: str, tokens: list[str], padded: str) -> int:
-    if f" {keyword} " in padded:
-        return 2 * len(keyword.split())
-    if " " not in keyword and len(keyword) >= PREFIX_MIN:
-        return int(any(t.startswith(keyword) for t in tokens))
-    return 0
 
 
 def describes(lib: Library, body: str) -> bool:
@@ -123,7 +161,7 @@ def describes(lib: Library, body: str) -> bool:
     "amanzi ayavuza"): a few words, not a greeting, thanks or a yes/no."""
     said = normalise(body)
     return (len(body.strip()) >= DESCRIPTION_MIN and len(said.split()) >= 2
-            and not greeting(lib, body) and not thanks(lib, body)
+            and not only(lib, body, "words_greeting") and not only(lib, body, "words_thanks")
             and answer(lib, body) is None)
 
 
