@@ -42,12 +42,21 @@ def keep_first_message(ctx: Context) -> None:
     body = ctx.msg.body.strip()
     guess = understand.category(ctx.lib, body)
     if understand.describes(ctx.lib, body):
-        ctx.changes["encrypted_draft_description"] = default_cipher().encrypt(body[:5000])
+        keep_description(ctx, body)
     elif guess is None:
         return
     ctx.changes["category"] = guess
-    ttl = timedelta(minutes=ctx.settings.conversation_ttl_minutes)
-    ctx.changes["expires_at"] = datetime.now(UTC) + ttl
+    ctx.changes["expires_at"] = expiry(ctx)
+
+
+def keep_description(ctx: Context, body: str) -> None:
+    """Kept encrypted, and cleared with the draft if the report is not finished."""
+    ctx.changes["encrypted_draft_description"] = default_cipher().encrypt(body[:5000])
+    ctx.changes["expires_at"] = expiry(ctx)
+
+
+def expiry(ctx: Context) -> datetime:
+    return datetime.now(UTC) + timedelta(minutes=ctx.settings.conversation_ttl_minutes)
 
 
 async def on_language(ctx: Context) -> str:
@@ -109,7 +118,7 @@ async def on_menu(ctx: Context) -> str:
     if picked:
         return await chosen(ctx, CATEGORIES[int(number) - 1])
     if understand.describes(ctx.lib, body):
-        ctx.changes["encrypted_draft_description"] = default_cipher().encrypt(body[:5000])
+        keep_description(ctx, body)
         if named is None:
             return menu(ctx)
         ctx.changes["category"] = named

@@ -239,3 +239,20 @@ async def test_a_kept_first_message_expires_like_a_draft(
                                         "encrypted_draft_description": None}
     await wa.say(phone, "1")
     assert (await wa.say(phone, "yes")).startswith("What would you like to report?")
+
+
+async def test_a_sentence_at_the_menu_is_kept_and_expires_like_a_draft(
+    wa: WhatsApp, db: AsyncConnection[Any]
+) -> None:
+    phone, said = new_phone(), "The bins in our lane have not been collected for two weeks"
+    await onboard(wa, phone)
+    assert await wa.say(phone, said) == text("category_guess", "en",
+                                             category=label("cat", "waste", "en"))
+    [conv] = await fetch_all(db, "select state, category, encrypted_draft_description,"
+                                 " expires_at from public.whatsapp_conversations"
+                                 " where phone = %s", (phone,))
+    assert (conv["state"], conv["category"]) == ("menu", "waste")
+    assert conv["encrypted_draft_description"] and said not in conv[
+        "encrypted_draft_description"] and conv["expires_at"] is not None
+    assert await wa.say(phone, "Yes") == (text("description_kept", "en", description=said)
+                                          + "\n\n" + text("ask_location", "en"))
