@@ -120,7 +120,7 @@ def user_add(
     email: Annotated[str | None, typer.Option(help="Sign-in email")] = None,
     phone: Annotated[str | None, typer.Option(help="Phone, any common format")] = None,
     name: Annotated[str | None, typer.Option(help="Full name")] = None,
-    language: Annotated[str, typer.Option(help="en | zu | af")] = "en",
+    language: Annotated[str, typer.Option(help="a language code: en, zu, af, xh ...")] = "en",
     password: Annotated[str | None, typer.Option(
         help="Local/demo use: set a password instead of emailing an invitation")] = None,
 ) -> None:

@@ -10,6 +10,7 @@ Anything else is our bug: logged, 500. Every error body is `{"detail": ...}`.
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -83,8 +84,21 @@ def status_for(exc: Exception) -> tuple[int, str] | None:
         return ours, sql_message(exc)
     for cls, code, message in _BY_CLASS:
         if isinstance(exc, cls):
-            return code, message
+            return code, _with_field(exc, message)
     return None
+
+
+def _with_field(exc: Exception, message: str) -> str:
+    """`language: refers to something that does not exist`: the column a foreign key
+    refused, read from its constraint's name (`<table>_<column>_fkey`; the key's value is
+    not in the error when the caller may not read the table it refers to)."""
+    diag = getattr(exc, "diag", None)
+    if (not isinstance(exc, pg.ForeignKeyViolation) or diag is None
+            or not (diag.message_primary or "").startswith("insert or update")):
+        return message
+    found = re.fullmatch(rf"{re.escape(diag.table_name or '')}_(\w+)_fkey",
+                         diag.constraint_name or "")
+    return f"{found.group(1)}: {message}" if found else message
 
 
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:

@@ -1,12 +1,15 @@
 """The words every domain shares: row and connection types, roles, categories,
 languages and statuses. Defined once here; the database's check constraints
-hold the same lists (migrations 0002 and 0004)."""
+hold the same lists (migrations 0002 and 0004). Languages are the exception:
+they are rows of `public.languages` (migration 0015), so only the shape of a
+code is known here and the database's foreign keys say which exist."""
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from psycopg import AsyncConnection
+from pydantic import StringConstraints
 
 Row = dict[str, Any]
 Conn = AsyncConnection[Any]
@@ -22,8 +25,8 @@ Category = Literal["water", "electricity", "roads", "waste", "sanitation", "gbv"
 CATEGORIES: tuple[Category, ...] = get_args(Category)
 SENSITIVE_CATEGORY: Category = "gbv"
 
-Language = Literal["en", "zu", "af"]
-LANGUAGES: tuple[Language, ...] = get_args(Language)
+# A language code ("en", "xh"); which ones exist is data (public.languages).
+Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
 
 Status = Literal["open", "in_progress", "escalated", "resolved", "closed"]
 STATUSES: tuple[Status, ...] = get_args(Status)

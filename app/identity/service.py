@@ -10,9 +10,9 @@ from psycopg import AsyncConnection
 
 from app.errors import Invalid
 from app.identity import people, repository
+from app.languages import repository as languages
 
 ROLES = ("citizen", "field_worker", "manager", "admin", "saps_liaison")
-LANGUAGES = ("en", "zu", "af")
 PROVINCES = ("EC", "FS", "GP", "KZN", "LP", "MP", "NC", "NW", "WC")
 
 
@@ -74,8 +74,8 @@ async def add_user(
     by email unless a password is given); an existing person gets this role."""
     if role not in ROLES:
         raise IdentityError(f"role must be one of {', '.join(ROLES)}")
-    if language not in LANGUAGES:
-        raise IdentityError(f"language must be one of {', '.join(LANGUAGES)}")
+    if not await languages.is_active(conn, language):
+        raise IdentityError(f"no language with code {language!r}")
     if not email and not phone:
         raise IdentityError("a user needs an email or a phone number")
     municipality = await repository.municipality_by_code(conn, municipality_code.upper())

@@ -9,6 +9,7 @@ it was made of. Drafts are never loaded: only `status = 'approved'` rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from app.templates import repository as repo
@@ -32,6 +33,8 @@ class Version:
 class Library:
     texts: dict[tuple[str, str], Version]
     used: list[UUID] = field(default_factory=list)
+    # What readers derive from the texts (the conversation's word lists), worked out once.
+    derived: dict[str, Any] = field(default_factory=dict)
 
     def version(self, key: str, language: str | None) -> Version:
         """The approved version of `key` in `language` (English when it has none)."""

@@ -59,6 +59,12 @@ class KeyOut(BaseModel):
     variables: list[str]
 
 
+class LanguageOut(BaseModel):
+    code: str
+    name: str = Field(description="The language's name in itself, e.g. isiXhosa")
+
+
 class LibraryOut(BaseModel):
     keys: list[KeyOut]
     templates: list[TemplateOut]
+    languages: list[LanguageOut] = Field(description="The languages offered, in menu order")

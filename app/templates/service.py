@@ -11,6 +11,7 @@ from uuid import UUID
 
 from app.auth import Caller
 from app.errors import Conflict, Forbidden, NotFound
+from app.languages import repository as languages
 from app.templates import render
 from app.templates import repository as repo
 from app.vocab import Conn, Row
@@ -33,7 +34,8 @@ async def library(conn: Conn, *, caller: Caller, key: str | None, language: str 
     rows = await repo.list_versions(conn, key=key, language=language, status=status)
     keys = [{"key": k["template_key"], "kind": k["kind"], "variables": k["variables"]}
             for k in await repo.keys(conn) if key is None or k["template_key"] == key]
-    return {"keys": keys, "templates": [shaped(r) for r in rows]}
+    return {"keys": keys, "templates": [shaped(r) for r in rows],
+            "languages": await languages.active(conn)}
 
 
 async def draft(conn: Conn, *, caller: Caller, key: str, language: str, body: str,

@@ -3,11 +3,12 @@
 language → consent → menu → (sensitive_consent) → description → location →
 photos → confirm → filed (back to menu). Each handler reads the locked
 conversation row, records what changes in `ctx.changes`, and returns the reply.
+The first three steps are in `opening`; what an answer means, in any language,
+is `understanding`'s.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,16 +24,13 @@ from app.templates.render import Library
 from app.tickets import service as tickets
 from app.vocab import CATEGORIES, SENSITIVE_CATEGORY, Conn
 from app.whatsapp import repository as repo
+from app.whatsapp import understanding as understand
 from app.whatsapp.schemas import Inbound
 
-LANGUAGE_WORDS = {"1": "en", "english": "en", "eng": "en", "2": "zu", "isizulu": "zu",
-                  "zulu": "zu", "3": "af", "afrikaans": "af"}
-YES = {"1", "yes", "y", "yebo", "ja"}
-NO = {"2", "no", "n", "cha", "nee"}
-# Declining to say where (protected reports only): en, zu, af.
+# Declining to say where (protected reports only): en, zu, af, xh.
 NO_LOCATION = {"skip", "no", "n", "none", "not safe", "unsafe", "rather not", "no location",
-               "angifuni", "cha", "qha", "angeke", "nee", "oorslaan", "liewer nie", "nie veilig"}
-DONE = {"1", "done", "ngiqedile", "klaar"}
+               "angifuni", "cha", "qha", "angeke", "nee", "oorslaan", "liewer nie", "nie veilig",
+               "andifuni", "hayi", "hhayi", "tsiba"}
 DRAFT_STATES = {"sensitive_consent", "description", "location", "photos", "confirm",
                 "duplicate"}
 CLEARED_DRAFT: dict[str, Any] = {"category": None, "encrypted_draft_description": None,
@@ -75,10 +73,6 @@ class Context:
         return self.lib.emergency(self.lang)
 
 
-def word(body: str) -> str:
-    return re.sub(r"[\s.!)]+$", "", body.strip().lower())
-
-
 def menu(ctx: Context) -> str:
     labels = {c: ctx.label("cat", c) for c in CATEGORIES}
     return ctx.t("menu", **labels)
@@ -104,33 +98,6 @@ async def record_consent(ctx: Context, *, user_id: Any, purpose: str, descriptio
 async def clear_draft(ctx: Context) -> None:
     ctx.changes.update(CLEARED_DRAFT)
     await repo.discard_media(ctx.conn, ctx.conv["id"])
-
-
-async def on_language(ctx: Context) -> str:
-    choice = LANGUAGE_WORDS.get(word(ctx.msg.body))
-    if choice is None:
-        return ctx.lib.text("choose_language", "en")
-    ctx.go("consent", language=choice)
-    return consent_notice(ctx)
-
-
-async def on_consent(ctx: Context) -> str:
-    answer = word(ctx.msg.body)
-    if answer in NO:
-        await repo.discard_media(ctx.conn, ctx.conv["id"])
-        await repo.delete_conversation(ctx.conn, ctx.conv["id"])
-        ctx.deleted = True
-        return ctx.t("consent_declined")
-    if answer not in YES:
-        return ctx.t("not_understood") + "\n\n" + consent_notice(ctx)
-    user_id = await citizen_for(ctx)
-    await record_consent(
-        ctx, user_id=user_id, purpose="whatsapp_reporting",
-        description="Keep the phone number, reports and their locations to handle reports "
-                    "and send progress updates over WhatsApp.", categories=[])
-    notice = ctx.lib.version("privacy_notice", ctx.lang)
-    ctx.go("menu", user_id=user_id, consent_version=str(notice.version))
-    return menu(ctx)
 
 
 async def citizen_for(ctx: Context) -> UUID:
@@ -160,19 +127,6 @@ async def citizen_for(ctx: Context) -> UUID:
     return user_id
 
 
-async def on_menu(ctx: Context) -> str:
-    match = re.match(r"^\s*([1-7])\b", ctx.msg.body)
-    if match is None:
-        return ctx.t("not_understood") + "\n\n" + menu(ctx)
-    category = CATEGORIES[int(match.group(1)) - 1]
-    if category == SENSITIVE_CATEGORY:
-        ctx.go("sensitive_consent", category=category)
-        return ctx.t("sensitive_consent", municipality=ctx.municipality["name"],
-                     emergency=ctx.emergency())
-    ctx.go("description", category=category)
-    return ctx.t("ask_description")
-
-
 async def back_to_menu(ctx: Context, key: str) -> str:
     """Drop the draft and show the menu after the reply `key`."""
     await clear_draft(ctx)
@@ -181,13 +135,11 @@ async def back_to_menu(ctx: Context, key: str) -> str:
 
 
 async def on_sensitive_consent(ctx: Context) -> str:
-    answer = word(ctx.msg.body)
-    if answer in NO:
+    answer = understand.answer(ctx.lib, ctx.msg.body)
+    if answer == understand.NO:
         return await back_to_menu(ctx, "sensitive_declined")
-    if answer not in YES:
-        return ctx.t("not_understood") + "\n\n" + ctx.t(
-            "sensitive_consent", municipality=ctx.municipality["name"],
-            emergency=ctx.emergency())
+    if answer is None:
+        return ctx.t("reprompt_sensitive_consent") + "\n\n" + ctx.emergency()
     await record_consent(
         ctx, user_id=ctx.conv["user_id"], purpose="saps_referral",
         description="Refer this private report to the municipality's SAPS liaison officers.",
@@ -249,7 +201,7 @@ async def on_photos(ctx: Context) -> str:
         if count >= ctx.settings.max_photos and count - before < len(ctx.msg.media_urls):
             return ctx.t("too_many_photos", max=ctx.settings.max_photos)
         return ctx.t("photo_received", count=count)
-    if word(ctx.msg.body) not in DONE:
+    if not understand.done(ctx.lib, ctx.msg.body):
         return ctx.t("not_understood") + "\n\n" + ctx.t("ask_photos", max=ctx.settings.max_photos)
     ctx.go("confirm")
     return await confirmation(ctx)
@@ -266,11 +218,11 @@ async def confirmation(ctx: Context) -> str:
 
 
 async def on_confirm(ctx: Context) -> str:
-    answer = word(ctx.msg.body)
-    if answer in NO:
+    answer = understand.answer(ctx.lib, ctx.msg.body)
+    if answer == understand.NO:
         return await back_to_menu(ctx, "restarted")
-    if answer not in YES:
-        return ctx.t("not_understood") + "\n\n" + await confirmation(ctx)
+    if answer is None:
+        return ctx.t("reprompt_confirm")
     nearby = await likely_duplicate(ctx)
     if nearby is not None:
         ctx.go("duplicate")
@@ -289,15 +241,14 @@ async def likely_duplicate(ctx: Context) -> dict[str, Any] | None:
 
 async def on_duplicate(ctx: Context) -> str:
     """1: follow the report offered instead of filing; 2: file a new one."""
-    answer = word(ctx.msg.body)
-    if answer in NO:
+    answer = understand.answer(ctx.lib, ctx.msg.body)
+    if answer == understand.NO:
         return await file_draft(ctx)
     nearby = await likely_duplicate(ctx)
-    if answer not in YES:
+    if answer is None:
         if nearby is None:
             return await file_draft(ctx)
-        return ctx.t("not_understood") + "\n\n" + ctx.t(
-            "duplicate_offer", tracking_number=nearby["tracking_number"])
+        return ctx.t("reprompt_duplicate", tracking_number=nearby["tracking_number"])
     if nearby is None:  # closed meanwhile: file this one after all
         return await file_draft(ctx)
     await duplicates.follow(ctx.conn, ticket_id=nearby["id"], user_id=ctx.conv["user_id"],
@@ -331,7 +282,6 @@ async def file_draft(ctx: Context) -> str:
 
 
 HANDLERS = {
-    "language": on_language, "consent": on_consent, "menu": on_menu,
     "sensitive_consent": on_sensitive_consent, "description": on_description,
     "location": on_location, "photos": on_photos, "confirm": on_confirm,
     "duplicate": on_duplicate,

@@ -189,18 +189,29 @@ async def discard_media(conn: Conn, conversation_id: UUID) -> None:
 
 
 async def expire_conversations(conn: Conn) -> int:
-    """Abandoned drafts: text and location cleared, photos dropped (deleted at Twilio)."""
+    """Abandoned drafts: text and location cleared, photos dropped (deleted at Twilio).
+    A first message kept before the language and consent steps goes the same way."""
     cur = await conn.execute(
         """
         with gone as (
           update public.whatsapp_conversations
-             set state = 'menu', category = null, encrypted_draft_description = null,
+             set state = case when state in ('language', 'consent') then state else 'menu' end,
+                 category = null, encrypted_draft_description = null,
                  latitude = null, longitude = null, address = null, expires_at = null
            where expires_at < now()
-             and state in ('sensitive_consent', 'description', 'location', 'photos', 'confirm')
+             and state in ('sensitive_consent', 'description', 'location', 'photos', 'confirm',
+                           'language', 'consent', 'menu')
           returning id)
         update public.whatsapp_media_jobs set status = 'discard', conversation_id = null,
                next_attempt_at = now()
          where conversation_id in (select id from gone) and status = 'waiting'
         """)
     return cur.rowcount
+
+
+async def has_earlier_messages(conn: Conn, conversation_id: UUID) -> bool:
+    """Whether the conversation has answered anything before (its first message has none)."""
+    cur = await conn.execute(
+        "select 1 from public.whatsapp_inbound_messages where conversation_id = %s limit 1",
+        (conversation_id,))
+    return await cur.fetchone() is not None

@@ -15,7 +15,9 @@ from app.errors import NotFound
 from app.popia import repository as popia
 from app.templates import render
 from app.vocab import Conn
+from app.whatsapp import opening
 from app.whatsapp import repository as repo
+from app.whatsapp import understanding as understand
 from app.whatsapp.conversation import (
     DRAFT_STATES,
     HANDLERS,
@@ -23,20 +25,12 @@ from app.whatsapp.conversation import (
     clear_draft,
     consent_notice,
     menu,
-    word,
 )
 from app.whatsapp.schemas import Inbound
 
-COMMANDS = {
-    "help": {"help", "usizo", "hulp", "?"},
-    "restart": {"restart", "qala kabusha", "begin weer", "herbegin"},
-    "stop": {"stop", "yima", "unsubscribe", "opt out"},
-    "start": {"start", "qala", "begin"},
-    "my_data": {"my data", "idatha yami", "my inligting"},
-    "delete_my_data": {"delete my data", "susa idatha yami", "vee my data uit",
-                       "vee my inligting uit"},
-}
-STATUS = re.compile(r"^\s*(status|isimo)\b\s*(.*)$", re.IGNORECASE | re.DOTALL)
+# The commands' words (help, restart, stop, start, status, my data ...) are the library's
+# `words_*` texts, in every language.
+STEPS = {**opening.HANDLERS, **HANDLERS}
 TRACKING = re.compile(r"\b([A-Za-z]{2,8}-\d{4}-(?:\d{6}|[Pp][2-9A-HJ-NP-Za-hj-np-z]{6}))\b")
 
 
@@ -45,14 +39,6 @@ class UnknownNumber(NotFound):
 
     def __init__(self) -> None:
         super().__init__("no municipality receives messages on this number")
-
-
-def command_of(body: str) -> str | None:
-    said = word(body)
-    for name, words in COMMANDS.items():
-        if said in words:
-            return name
-    return "status" if STATUS.match(body) else None
 
 
 async def handle_inbound(
@@ -82,7 +68,7 @@ async def handle_inbound(
 
 async def converse(ctx: Context) -> str:
     state = ctx.conv["state"]
-    command = command_of(ctx.msg.body)
+    command = understand.command(ctx.lib, ctx.msg.body)
     if state == "opted_out":
         return await resume(ctx) if command == "start" else ""
     if command == "stop":
@@ -99,13 +85,13 @@ async def converse(ctx: Context) -> str:
         await clear_draft(ctx)
         ctx.go("menu" if consented else "language")
         return ctx.t("restarted") + "\n\n" + (menu(ctx) if consented
-                                               else ctx.t("choose_language"))
+                                               else await opening.language_menu(ctx))
     expires_at = ctx.conv.get("expires_at")
     if state in DRAFT_STATES and expires_at is not None and expires_at < datetime.now(UTC):
         await clear_draft(ctx)
         ctx.go("menu")
         return ctx.t("expired") + "\n\n" + menu(ctx)
-    return await HANDLERS[state](ctx)
+    return await STEPS[state](ctx)
 
 
 async def opt_out(ctx: Context) -> str:
@@ -125,12 +111,11 @@ async def resume(ctx: Context) -> str:
         ctx.go("consent")
         return consent_notice(ctx)
     ctx.go("language")
-    return ctx.lib.text("choose_language", "en")
+    return await opening.language_menu(ctx)
 
 
 async def status_reply(ctx: Context) -> str:
-    match = STATUS.match(ctx.msg.body)
-    found = TRACKING.search(match.group(2)) if match else None
+    found = TRACKING.search(ctx.msg.body)
     if found is None:
         return ctx.t("status_usage")
     ticket = await repo.reporter_ticket(ctx.conn, tracking_number=found.group(1).upper(),

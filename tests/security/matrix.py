@@ -78,6 +78,8 @@ EXPECTED: dict[str, tuple[frozenset[str], ...]] = {
     "places:town":                (STAFF,         who(M, A),     who(M, A),     who(M, A)),
     "message_templates:draft":    (STAFF,         who(M, A),     who(A),        NOBODY),
     "message_template_keys:any":  (STAFF,         NOBODY,        NOBODY,        NOBODY),
+    # Languages (0015): which exist is no secret; only the platform adds or switches them.
+    "languages:any":              (EVERYONE,      NOBODY,        NOBODY,        NOBODY),
     "data_subject_requests:own":  (EVERYONE,      EVERYONE,      who(A),        NOBODY),
     "data_subject_requests:resident": (who(A),    NOBODY,        who(A),        NOBODY),
     "breach_register:own":        (who(A),        who(A),        who(A),        NOBODY),
@@ -115,7 +117,7 @@ EXPECTED: dict[str, tuple[frozenset[str], ...]] = {
 
 # Rows that belong to no municipality (the platform's vocabulary of message keys): a
 # role's cell holds for the same role of any municipality.
-PLATFORM_WIDE = frozenset({"message_template_keys:any"})
+PLATFORM_WIDE = frozenset({"message_template_keys:any", "languages:any"})
 
 Statement = tuple[str, tuple[Any, ...]]
 Build = Callable[[World, UUID], Statement]
@@ -318,6 +320,14 @@ TARGETS: dict[str, Target] = {
         delete=lambda w, me: ("delete from public.message_template_keys"
                               " where template_key = 'filed'", ()),
     ),
+    "languages:any": Target(
+        select=lambda w, me: ("select 1 from public.languages where code = 'xh'", ()),
+        insert=lambda w, me: ("insert into public.languages (code, name, menu_order)"
+                              " values ('zz', 'Matrix', 98)", ()),
+        update=lambda w, me: ("update public.languages set active = false where code = 'xh'",
+                              ()),
+        delete=lambda w, me: ("delete from public.languages where code = 'xh'", ()),
+    ),
     "message_templates:draft": target(
         "public.message_templates", "template_draft", "status = 'retired'",
         lambda w, me: ("insert into public.message_templates (tenant_id, template_key, language,"
@@ -482,6 +492,7 @@ GRANTS: dict[str, dict[str, str]] = {
     "public.breach_register": {"authenticated": "select insert update"},
     "public.data_subject_requests": {"authenticated": "select insert(cols) update(cols)"},
     "public.message_template_keys": {"authenticated": "select"},
+    "public.languages": {"authenticated": "select"},
     "public.message_templates": {"authenticated": "select insert(cols) update(cols)"},
     "public.operators_register": {"authenticated": "select insert update"},
     "public.retention_policies": {"authenticated": "select insert(cols) update(cols)"},

@@ -12,6 +12,8 @@ import psycopg
 from psycopg.rows import dict_row
 
 APPROVED: dict[tuple[str, str], str] = {}
+# The languages offered when the session began, in menu order.
+LANGUAGES: list[str] = []
 
 
 def load(url: str) -> None:
@@ -19,8 +21,11 @@ def load(url: str) -> None:
         rows = conn.execute(
             "select template_key, language, body from public.message_templates"
             " where tenant_id is null and status = 'approved'").fetchall()
+        languages = conn.execute(
+            "select code from public.languages where active order by menu_order").fetchall()
     APPROVED.clear()
     APPROVED.update({(r["template_key"], r["language"]): r["body"] for r in rows})
+    LANGUAGES[:] = [r["code"] for r in languages]
 
 
 def text(key: str, language: str | None, **values: Any) -> str:
@@ -35,3 +40,9 @@ def label(prefix: str, value: str, language: str | None) -> str:
 
 def emergency(language: str | None) -> str:
     return text("emergency", language)
+
+
+def language_menu() -> str:
+    """The language menu: the welcome, then each language offering itself in its own words."""
+    lines = [text("language_choice", code, number=n) for n, code in enumerate(LANGUAGES, 1)]
+    return text("choose_language", "en", languages="\n".join(lines))

@@ -104,3 +104,23 @@ async def test_drafts_stay_inside_their_municipality_and_versions_are_never_edit
                              json={"body": "Ref {tracking_number} for {name}",
                                    "values": {"tracking_number": "X-1"}})
     assert preview.json() == {"text": "Ref X-1 for {name}"}
+
+
+async def test_a_text_in_any_language_the_platform_speaks_and_no_other(
+    api: httpx.AsyncClient, town: Tenant, db: AsyncConnection[Any],
+) -> None:
+    manager = town.auth("manager")
+    offered = await api.get("/api/v1/templates", headers=manager, params={"key": "restarted"})
+    assert [(lang["code"], lang["name"]) for lang in offered.json()["languages"]] == [
+        ("en", "English"), ("zu", "isiZulu"), ("af", "Afrikaans"), ("xh", "isiXhosa")]
+    xhosa = await api.post("/api/v1/templates", headers=manager, json={
+        "key": "restarted", "language": "xh", "body": "Masiqale ngokutsha."})
+    assert xhosa.status_code == 201 and xhosa.json()["language"] == "xh", xhosa.text
+    unknown = await api.post("/api/v1/templates", headers=manager, json={
+        "key": "restarted", "language": "xx", "body": "Let us start again."})
+    assert unknown.status_code == 422 and unknown.json()["detail"].startswith("language")
+    malformed = await api.post("/api/v1/templates", headers=manager, json={
+        "key": "restarted", "language": "English", "body": "Let us start again."})
+    assert malformed.status_code == 422 and "language" in malformed.text
+    rows = await fetch_all(db, "select 1 from public.message_templates where language = 'xx'")
+    assert rows == []

@@ -106,7 +106,7 @@ async def wa(live_server: LiveServer, settings: Settings, wa_tenant: dict[str, A
 
 async def onboard(wa: WhatsApp, phone: str, language: str = "en") -> None:
     """Choose the language and agree to the privacy notice."""
-    choice = {"en": "1", "zu": "2", "af": "3"}[language]
+    choice = {"en": "1", "zu": "2", "af": "3", "xh": "4"}[language]
     await wa.say(phone, "hi")
     await wa.say(phone, choice)
     await wa.say(phone, "1")

@@ -1,6 +1,6 @@
 """Every text a citizen can receive (conversation replies, labels, notifications, the privacy
-notice) exists in the library in English, isiZulu and Afrikaans, and none says what it must
-not."""
+notice) exists in the library in every language offered (English, isiZulu, Afrikaans and
+isiXhosa), and none says what it must not."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from psycopg import AsyncConnection
 
-from app.vocab import LANGUAGES
 from tests.support.db import fetch_all
 
-FORBIDDEN = re.compile(r"gbv|gender|police|polis|amaphoyisa|iphoyisa|violence|udlame|geweld",
-                       re.IGNORECASE)
+FORBIDDEN = re.compile(r"gbv|gender|police|polis|amaphoyisa|iphoyisa|violence|udlame|geweld"
+                       r"|ndlobongela|ubundlobongela", re.IGNORECASE)
+# The languages the platform is seeded with; test_the_languages_offered checks the table.
+LANGUAGES = ("en", "zu", "af", "xh")
 
 
 def placeholders(template: str) -> set[str]:
@@ -29,6 +30,13 @@ async def approved_defaults(db: AsyncConnection[Any]) -> dict[str, dict[str, str
     for row in rows:
         found.setdefault(row["template_key"], {})[row["language"]] = row["body"]
     return found
+
+
+async def test_the_languages_offered(db: AsyncConnection[Any]) -> None:
+    rows = await fetch_all(db, "select code, name from public.languages where active"
+                               " order by menu_order")
+    assert [(r["code"], r["name"]) for r in rows] == [
+        ("en", "English"), ("zu", "isiZulu"), ("af", "Afrikaans"), ("xh", "isiXhosa")]
 
 
 async def test_every_message_exists_in_every_language(db: AsyncConnection[Any]) -> None:

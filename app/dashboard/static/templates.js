@@ -8,10 +8,11 @@ const SAMPLES = {
   description: 'Burst pipe on the corner', place: '12 Main Road',
   emergency: 'If you are in danger right now, call 10111 (SAPS).',
   contact: 'privacy@example.gov.za', reference: 'DSR-1A2B3C4D5E', due_date: '2026-12-23',
+  number: '4', languages: 'Reply 1 for English\nPhendula ngo-4 ukuze ufumane isiXhosa',
 }
 let token = ''
 let role = ''
-let library = { keys: [], templates: [] }
+let library = { keys: [], templates: [], languages: [] }
 
 function claims (jwt) {
   try {
@@ -77,6 +78,10 @@ async function load () {
   const keys = library.keys.map((k) => k.key)
   if ($('key').options.length !== keys.length) {
     $('key').innerHTML = keys.map((k) => `<option value="${k}">${k}</option>`).join('')
+  }
+  // The languages offered are data (the platform's languages table), not a list here.
+  if ($('language').options.length !== library.languages.length) {
+    $('language').replaceChildren(...library.languages.map((l) => new Option(l.name, l.code)))
   }
   show()
 }
