@@ -76,7 +76,9 @@ grant update (child_involved) on public.protected_casework to authenticated;
 create index protected_casework_child_waiting_idx on public.protected_casework (acknowledge_by)
   where child_involved and acknowledged_at is null and child_escalated_at is null;
 
--- Flagging starts the 15-minute clock; a flag is never lowered.
+-- Flagging starts the 15-minute clock; a flag is never lowered. (The
+-- clock's columns are not granted to the API roles: only the database and
+-- the service role write them.)
 create function private.start_child_case_clock() returns trigger
 language plpgsql
 set search_path = ''
@@ -90,10 +92,6 @@ begin
     new.child_flagged_at := now();
     new.child_flagged_by := auth.uid();
     new.acknowledge_by := now() + interval '15 minutes';
-  elsif tg_op = 'UPDATE' then
-    new.child_flagged_at := old.child_flagged_at;
-    new.child_flagged_by := old.child_flagged_by;
-    new.acknowledge_by := old.acknowledge_by;
   end if;
   return new;
 end
