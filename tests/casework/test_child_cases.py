@@ -102,6 +102,10 @@ async def test_staff_flag_a_child_case_audited_and_never_lowered(
                             (str(case["ticket_id"]),))
     assert audit == [{"actor_id": desk.liaison, "is_sensitive": True}]
 
+    events = await fetch_all(owner, "select topic from realtime.messages where event ="
+                                    " 'child_case' and payload ->> 'ticket_id' = %s",
+                             (str(case["ticket_id"]),))
+    assert [e["topic"] for e in events] == [f"gbv:{desk.tenant.id}"]
     url = f"/api/v1/tickets/{case['ticket_id']}/casework"
     for role in ("admin", "saps_liaison"):
         lowered = await api.patch(url, json={"child_involved": False}, headers=desk.auth(role))
@@ -169,6 +173,25 @@ async def test_a_missed_deadline_escalates_once_to_the_backup_and_the_admins(
     shown = await api.get(f"/api/v1/tickets/{ticket_id}/casework",
                           headers=desk.auth("saps_liaison"))
     assert shown.json()["child_escalated_at"]
+
+
+async def test_child_case_alerts_go_to_staff_numbers_only(
+    db: AsyncConnection[Any], desk: Desk
+) -> None:
+    """Whatever queues one, an alert for a number that is not a liaison's or an admin's of
+    the municipality is dropped."""
+    phones = {r["role"]: r["phone"] for r in await fetch_all(
+        db, "select role, phone from public.profiles where id = any(%s)",
+        (list(desk.tenant.users.values()),))}
+    for phone in phones.values():
+        await db.execute("insert into public.notification_outbox (tenant_id, recipient,"
+                         " template_key, variables) values (%s, %s, 'child_case_escalated',"
+                         " '{\"tracking_number\": \"FORGED\"}')", (desk.tenant.id, phone))
+    kept = await fetch_all(db, "select p.role from public.notification_outbox o join"
+                               " public.profiles p on p.phone = o.recipient"
+                               " where o.template_key = 'child_case_escalated'"
+                               " and o.variables ->> 'tracking_number' = 'FORGED'")
+    assert sorted(k["role"] for k in kept) == ["admin", "saps_liaison"]
 
 
 async def test_each_staff_channel_reaches_only_its_own_person(

@@ -16,7 +16,7 @@ from psycopg import AsyncConnection
 from app.config import ChannelSettings, Settings
 from app.worker import run_worker
 from tests.support.db import act_as, fetch_all
-from tests.support.texts import emergency, text
+from tests.support.texts import emergency, label, text
 from tests.support.twilio_standin import TwilioStandIn
 from tests.whatsapp.conftest import WhatsApp, new_phone
 
@@ -163,7 +163,16 @@ async def test_a_child_case_sends_nothing_to_the_reporting_number(
     await owner.execute("select private.escalate_unacknowledged_child_cases()")
     assert await fetch_all(owner, "select 1 from public.child_case_escalations"
                                   " where ticket_id = %s", (case["id"],)) != []
+    # The alerts went to staff (the liaison backs up an unassigned case, and the admin).
+    alerts = await fetch_all(owner, "select o.recipient, p.role from public.notification_outbox o"
+                                    " join public.profiles p on p.phone = o.recipient"
+                                    " where o.variables ->> 'tracking_number' = %s", (tracking,))
+    assert sorted(a["role"] for a in alerts) == ["admin", "saps_liaison"]
     await run_worker(worker_settings, CHANNEL, once=True)
     assert await fetch_all(db, "select id from public.notification_outbox where recipient = %s",
                            (phone,)) == []
     assert standin.state.sent_to(phone) == []
+    # Only when the person asks: "status <reference>" answers them, as for any report.
+    answer = await wa.say(phone, f"isimo {tracking}")
+    assert answer == text("status_reply", "zu", tracking_number=tracking,
+                          status=label("status", "resolved", "zu"))
