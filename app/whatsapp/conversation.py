@@ -23,6 +23,7 @@ from app.identity.people import create_person
 from app.templates.render import Library
 from app.tickets import service as tickets
 from app.vocab import CATEGORIES, SENSITIVE_CATEGORY, Conn
+from app.whatsapp import child
 from app.whatsapp import repository as repo
 from app.whatsapp import understanding as understand
 from app.whatsapp.schemas import Inbound
@@ -31,7 +32,7 @@ from app.whatsapp.schemas import Inbound
 NO_LOCATION = {"skip", "no", "n", "none", "not safe", "unsafe", "rather not", "no location",
                "angifuni", "cha", "qha", "angeke", "nee", "oorslaan", "liewer nie", "nie veilig",
                "andifuni", "hayi", "hhayi", "tsiba"}
-DRAFT_STATES = {"sensitive_consent", "description", "location", "photos", "confirm",
+DRAFT_STATES = {"sensitive_consent", "child", "description", "location", "photos", "confirm",
                 "duplicate"}
 CLEARED_DRAFT: dict[str, Any] = {"category": None, "encrypted_draft_description": None,
                                  "latitude": None, "longitude": None, "address": None,
@@ -144,8 +145,7 @@ async def on_sensitive_consent(ctx: Context) -> str:
         ctx, user_id=ctx.conv["user_id"], purpose="saps_referral",
         description="Refer this private report to the municipality's SAPS liaison officers.",
         categories=["gbv"])
-    ctx.go("description")
-    return ctx.t("ask_description_sensitive")
+    return child.ask(ctx)
 
 
 def is_sensitive(ctx: Context) -> bool:
@@ -269,6 +269,7 @@ async def file_draft(ctx: Context) -> str:
                 latitude=ctx.get("latitude"), longitude=ctx.get("longitude"),
                 address=ctx.get("address"), is_sensitive=sensitive, language=ctx.lang,
                 source="whatsapp")
+            await child.after_filing(ctx, ticket)
     except psycopg.Error:
         return ctx.t("filing_failed")
     await repo.attach_media(ctx.conn, conversation_id=ctx.conv["id"], ticket_id=ticket["id"],
@@ -284,5 +285,5 @@ async def file_draft(ctx: Context) -> str:
 HANDLERS = {
     "sensitive_consent": on_sensitive_consent, "description": on_description,
     "location": on_location, "photos": on_photos, "confirm": on_confirm,
-    "duplicate": on_duplicate,
+    "duplicate": on_duplicate, "child": child.on_child,
 }

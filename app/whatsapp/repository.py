@@ -10,6 +10,7 @@ from app.vocab import Conn, Row
 CONVERSATION_FIELDS = frozenset({
     "user_id", "language", "state", "category", "encrypted_draft_description", "latitude",
     "longitude", "address", "consent_version", "opted_out_at", "expires_at", "last_inbound_at",
+    "child_involved",
 })
 
 
@@ -199,8 +200,8 @@ async def expire_conversations(conn: Conn) -> int:
                  category = null, encrypted_draft_description = null,
                  latitude = null, longitude = null, address = null, expires_at = null
            where expires_at < now()
-             and state in ('sensitive_consent', 'description', 'location', 'photos', 'confirm',
-                           'language', 'consent', 'menu')
+             and state in ('sensitive_consent', 'child', 'description', 'location', 'photos',
+                           'confirm', 'language', 'consent', 'menu')
           returning id)
         update public.whatsapp_media_jobs set status = 'discard', conversation_id = null,
                next_attempt_at = now()

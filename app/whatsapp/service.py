@@ -15,7 +15,7 @@ from app.errors import NotFound
 from app.popia import repository as popia
 from app.templates import render
 from app.vocab import Conn
-from app.whatsapp import opening
+from app.whatsapp import child, opening
 from app.whatsapp import repository as repo
 from app.whatsapp import understanding as understand
 from app.whatsapp.conversation import (
@@ -56,7 +56,7 @@ async def handle_inbound(
     lib = await render.load(conn, tenant_id=municipality["id"])
     ctx = Context(conn=conn, municipality=municipality, conv=conv, msg=msg, settings=settings,
                   lib=lib)
-    reply = await converse(ctx)
+    reply = child.with_emergency(ctx, await converse(ctx))
     if not ctx.deleted:
         ctx.changes["last_inbound_at"] = datetime.now(UTC)
         await repo.update_conversation(conn, conv["id"], ctx.changes)

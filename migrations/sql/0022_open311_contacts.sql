@@ -75,6 +75,11 @@ begin
       v_fields := array['reply'];
       select c.user_id, c.phone into v_user, v_phone from public.whatsapp_conversations c
        where c.id = (p_row ->> 'conversation_id')::uuid;
+    when 'dsd_referrals' then
+      v_fields := array['child_name', 'child_age', 'child_gender', 'incident_place',
+                        'incident_when', 'offender_relationship', 'action_taken'];
+      select t.reporter_id into v_user from public.tickets t
+       where t.id = (p_row ->> 'ticket_id')::uuid;
     else
       return p_values;
   end case;

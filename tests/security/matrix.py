@@ -74,6 +74,9 @@ EXPECTED: dict[str, tuple[frozenset[str], ...]] = {
     "ticket_notes:sensitive":     (who(S, A),     who(S, A),     NOBODY,        NOBODY),
     # Protected casework (0013): opened by the database when a protected report is filed.
     "protected_casework:ticket":  (who(S, A),     NOBODY,        who(S, A),     NOBODY),
+    # Child cases (0016): the referral opens with the case; escalations are the job's.
+    "dsd_referrals:ticket":       (who(S, A),     NOBODY,        who(S, A),     NOBODY),
+    "child_case_escalations:ticket": (who(S, A),  NOBODY,        NOBODY,        NOBODY),
     # Places (0014): staff read; managers and admins manage.
     "places:town":                (STAFF,         who(M, A),     who(M, A),     who(M, A)),
     "message_templates:draft":    (STAFF,         who(M, A),     who(A),        NOBODY),
@@ -113,6 +116,8 @@ EXPECTED: dict[str, tuple[frozenset[str], ...]] = {
     "realtime:municipality":      (who(M, A),     NOBODY,        NOBODY,        NOBODY),
     "realtime:team":              (who(F),        NOBODY,        NOBODY,        NOBODY),
     "realtime:gbv":               (who(S, A),     NOBODY,        NOBODY,        NOBODY),
+    # A staff member's own channel (0016): the liaison's here, received by them alone.
+    "realtime:staff":             (who(S),        NOBODY,        NOBODY,        NOBODY),
 }
 
 # Rows that belong to no municipality (the platform's vocabulary of message keys): a
@@ -194,6 +199,18 @@ def casework() -> Target:
     )
 
 
+def by_ticket(table: str, set_clause: str, insert: str) -> Target:
+    """A row kept per protected report (the world's, flagged as a child case)."""
+    where = "ticket_id = %s"
+    return Target(
+        select=lambda w, me: (f"select 1 from {table} where {where}", (w["ticket_sensitive"],)),
+        insert=lambda w, me: (insert, (w["ticket_own"], w.tenant.id)),
+        update=lambda w, me: (f"update {table} set {set_clause} where {where}",
+                              (w["ticket_sensitive"],)),
+        delete=lambda w, me: (f"delete from {table} where {where}", (w["ticket_sensitive"],)),
+    )
+
+
 TARGETS: dict[str, Target] = {
     "municipalities:own": target(
         "public.municipalities", lambda w, me: w.tenant.id, "name = name || ' x'",
@@ -266,6 +283,13 @@ TARGETS: dict[str, Target] = {
         "public.ticket_notes", "note_sensitive", "encrypted_body = encrypted_body",
         lambda w, me: (_NOTE, (w["ticket_sensitive"], None, CIPHERTEXT))),
     "protected_casework:ticket": casework(),
+    "dsd_referrals:ticket": by_ticket(
+        "public.dsd_referrals", "child_age = 7",
+        "insert into public.dsd_referrals (ticket_id, tenant_id) values (%s, %s)"),
+    "child_case_escalations:ticket": by_ticket(
+        "public.child_case_escalations", "backup_id = null",
+        "insert into public.child_case_escalations (ticket_id, tenant_id, acknowledge_by,"
+        " escalated_at) values (%s, %s, now(), now())"),
     "places:town": target(
         "public.places", "place", "name = name || ' x'",
         lambda w, me: ("insert into public.places (tenant_id, name, geom) values (%s, 'New"
@@ -441,6 +465,7 @@ REALTIME_TOPICS: dict[str, Callable[[World], str]] = {
     "realtime:municipality": lambda w: f"municipality:{w.tenant.id}",
     "realtime:team": lambda w: f"team:{w['team']}",
     "realtime:gbv": lambda w: f"gbv:{w.tenant.id}",
+    "realtime:staff": lambda w: f"staff:{w.tenant.users['saps_liaison']}",
 }
 
 
@@ -487,6 +512,8 @@ GRANTS: dict[str, dict[str, str]] = {
     "public.tickets": {"authenticated": "select insert(cols) update(cols)"},
     "public.ticket_notes": {"authenticated": "select insert(cols)"},
     "public.protected_casework": {"authenticated": "select update(cols)"},
+    "public.dsd_referrals": {"authenticated": "select update(cols)"},
+    "public.child_case_escalations": {"authenticated": "select"},
     "public.places": {"authenticated": "select insert update delete"},
     "public.duplicate_rules": {"authenticated": "select insert update delete"},
     "public.breach_register": {"authenticated": "select insert update"},

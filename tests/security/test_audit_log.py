@@ -123,10 +123,10 @@ async def test_sensitive_entries_are_marked_and_hidden_from_managers(
             db, "select count(*) as n from public.audit_log where record_id = any(%s)"
             " or new_values ->> 'ticket_id' = %s", (sensitive_ids, sensitive_ids[0]))
         visible[role] = rows[0]["n"]
-    # the ticket, its assignment, its file, its casework (keyed by the ticket's id) and
-    # the world's internal note on it
+    # the ticket, its assignment, its file, its casework (keyed by the ticket's id), the
+    # world's internal note on it, its child referral and its escalation
     assert visible == {"citizen": 0, "field_worker": 0, "manager": 0,
-                       "saps_liaison": 5, "admin": 5}
+                       "saps_liaison": 7, "admin": 7}
 
 
 ROLE_CLAIMS = ["owner", "service_role", "anon", *ROLES]

@@ -151,6 +151,14 @@ async def build_world(conn: AsyncConnection[Any], tenant: Tenant,
             " values (%s, %s, %s) returning id")
     w.ids["note"] = await _one(conn, note, (w["ticket_own"], "Crew sent", None))
     w.ids["note_sensitive"] = await _one(conn, note, (w["ticket_sensitive"], None, CIPHERTEXT))
+    # 0016: the protected report's child referral and escalation (as the database makes
+    # them for a child case).
+    await conn.execute("insert into public.dsd_referrals (ticket_id, tenant_id)"
+                       " values (%s, %s)", (w["ticket_sensitive"], t))
+    await conn.execute(
+        "insert into public.child_case_escalations (ticket_id, tenant_id, acknowledge_by,"
+        " escalated_at, assignee_id) values (%s, %s, now(), now(), %s)",
+        (w["ticket_sensitive"], t, u["saps_liaison"]))
     # 0012: duplicate rules, followers, Open311 clients, submissions and updates.
     w.ids["duplicate_rule"] = await _one(
         conn, "insert into public.duplicate_rules (tenant_id, category, radius_m)"

@@ -28,6 +28,7 @@ async def draft(wa: WhatsApp, phone: str, *, menu_choice: str = "1",
     await wa.say(phone, menu_choice)
     if menu_choice == "6":
         await wa.say(phone, "1")  # agree to the referral
+        await wa.say(phone, "2")  # no child involved
     await wa.say(phone, "Water running down the road from a broken pipe")
     await wa.say(phone, "", Latitude=SPOT[0], Longitude=SPOT[1])
     return await wa.say(phone, "1")

@@ -102,6 +102,7 @@ async def test_a_protected_report_may_decline_to_say_where(
     await onboard(wa, phone, language)
     await wa.say(phone, "6")
     await wa.say(phone, "1")
+    await wa.say(phone, "2")  # no child involved
     await wa.say(phone, "Something happened at home last night, I need help")
     await wa.say(phone, refusal)
     await wa.say(phone, "1")  # no photos

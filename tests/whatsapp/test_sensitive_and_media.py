@@ -49,6 +49,7 @@ async def file_with_photos(wa: WhatsApp, phone: str, urls: list[str], *, categor
     replies.append(await wa.say(phone, category))
     if category == "6":
         replies.append(await wa.say(phone, "1"))
+        replies.append(await wa.say(phone, "2"))  # no child involved
     replies.append(await wa.say(phone, "Something happened at home last night, I need help"))
     # A spot of its own (about 1 km apart per phone), so no earlier report is offered as
     # a likely duplicate.
