@@ -3,14 +3,27 @@ the reason, the team told); later a new report is filed, linked to the old one."
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from psycopg import AsyncConnection
 
+from app.config import Settings
+from app.worker import run_worker
 from tests.support.db import fetch_all
 from tests.support.texts import label, text
+from tests.support.twilio_standin import TwilioStandIn
 from tests.whatsapp.conftest import WhatsApp, new_phone, onboard
-from tests.whatsapp.test_evidence import file_it, pin, start_report
+from tests.whatsapp.test_evidence import (
+    CHANNEL,
+    VOICE_NOTE,
+    file_it,
+    media,
+    pin,
+    start_report,
+)
+
+PROTECTED = re.compile(r"T[A-Z]+-\d{4}-P[2-9A-HJ-NP-Z]{6}")
 
 
 async def resolved_report(wa: WhatsApp, database_url: str, phone: str, *, days_ago: int = 0
@@ -97,3 +110,39 @@ async def test_not_fixed_in_afrikaans_and_nobody_elses_report(
     states = await fetch_all(db, "select state from public.whatsapp_conversations"
                                  " where phone = %s", (other,))
     assert states[0]["state"] == "menu"
+
+
+async def test_a_protected_report_is_never_reopened_nor_revealed(
+    wa: WhatsApp, db: AsyncConnection[Any], database_url: str, standin: TwilioStandIn,
+    worker_settings: Settings,
+) -> None:
+    phone = new_phone()
+    await onboard(wa, phone)
+    await wa.say(phone, "6")
+    await wa.say(phone, "1")
+    voice = standin.state.add_media(VOICE_NOTE, "audio/ogg")
+    # A voice note in the private path: kept (as protected evidence), words asked for.
+    assert await wa.say(phone, "", **media(voice, "audio/ogg")) == text(
+        "media_kept_ask_description", "en")
+    await wa.say(phone, "He hurts me when he drinks, I need help")
+    await wa.say(phone, "skip")
+    await wa.say(phone, "1")
+    filed = await wa.say(phone, "1")
+    found = PROTECTED.search(filed)
+    assert found is not None, filed
+    await run_worker(worker_settings, CHANNEL, once=True)
+    stored = await fetch_all(db, "select m.bucket, m.content_type from public.media_attachments m"
+                                 " join public.tickets t on t.id = m.ticket_id"
+                                 " where t.tracking_number = %s", (found.group(0),))
+    assert [(m["bucket"], m["content_type"]) for m in stored] == [("gbv-evidence", "audio/ogg")]
+    async with await AsyncConnection.connect(database_url) as owner:
+        for status in ("in_progress", "resolved"):
+            await owner.execute("update public.tickets set status = %s"
+                                " where tracking_number = %s", (status, found.group(0)))
+        await owner.commit()
+
+    reply = await wa.say(phone, "It is not fixed")
+    assert found.group(0) not in reply and "not fixed" not in reply.lower()
+    kept = await fetch_all(db, "select status from public.tickets where tracking_number = %s",
+                           (found.group(0),))
+    assert kept[0]["status"] == "resolved"
