@@ -15,7 +15,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+import psycopg
+
 from app.tickets import service as tickets
+from app.vocab import Row
 from app.whatsapp import repository as repo
 
 if TYPE_CHECKING:
@@ -65,15 +68,19 @@ async def not_fixed(ctx: Context) -> str | None:
     return await follow_up(ctx, previous=found, words=words)
 
 
-async def follow_up(ctx: Context, *, previous: dict[str, object], words: str) -> str:
+async def follow_up(ctx: Context, *, previous: Row, words: str) -> str:
     """A new report where the old one was, with the person's words, linked to it."""
     old = await repo.ticket_place(ctx.conn, ticket_id=previous["ticket_id"])
-    ticket = await tickets.file_report(
-        ctx.conn, tenant_id=ctx.municipality["id"], reporter_id=ctx.conv["user_id"],
-        category=old["category"], description=words, latitude=old["latitude"],
-        longitude=old["longitude"], address=old["address"], language=ctx.lang,
-        source="whatsapp")
-    await repo.link_follow_up(ctx.conn, ticket_id=ticket["id"],
-                              follows=previous["ticket_id"])
+    try:
+        async with ctx.conn.transaction():
+            ticket = await tickets.file_report(
+                ctx.conn, tenant_id=ctx.municipality["id"], reporter_id=ctx.conv["user_id"],
+                category=old["category"], description=words, latitude=old["latitude"],
+                longitude=old["longitude"], address=old["address"], language=ctx.lang,
+                source="whatsapp")
+            await repo.link_follow_up(ctx.conn, ticket_id=ticket["id"],
+                                      follows=previous["ticket_id"])
+    except psycopg.Error:
+        return ctx.t("filing_failed")
     return ctx.t("reopen_new_report", previous=previous["tracking_number"],
                  tracking_number=ticket["tracking_number"])

@@ -150,7 +150,7 @@ insert into public.message_template_keys (template_key, kind, variables) values
   ('language_name', 'label', array[]::text[]);
 
 insert into public.message_templates (template_key, language, body, status) values
-  ('words_not_fixed', 'en', 'not fixed | not yet fixed | is not fixed | isn''t fixed | still not fixed | still not working | still broken | still leaking | still no water | still no electricity | still no power | not repaired | not resolved | nothing was fixed | nothing has been done | it is back', 'approved'),
+  ('words_not_fixed', 'en', 'not fixed | not yet fixed | is not fixed | isn''t fixed | still not fixed | still not working | still broken | still leaking | still no water | still no electricity | still no power | not repaired | not resolved | nothing was fixed | nothing has been done', 'approved'),
   ('words_not_fixed', 'zu', 'akulungisiwe | akulungiswanga | ayilungisiwe | ayilungiswanga | akukalungiswa | ayikalungiswa | kusavuza | isavuza | kusaphukile | akukalungi', 'approved'),
   ('words_not_fixed', 'af', 'nie reg nie | nog nie reg nie | nie reggemaak nie | nog nie reggemaak nie | nie herstel nie | lek steeds | lek nog | steeds stukkend | nog steeds stukkend | werk steeds nie', 'approved'),
   ('reopened', 'en', 'We are sorry it is not fixed. Report {tracking_number} is open again and the team has been told. Reply "status {tracking_number}" to follow it.', 'approved'),
