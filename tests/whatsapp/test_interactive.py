@@ -6,6 +6,9 @@ still works."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -18,7 +21,6 @@ from twilio.base.exceptions import TwilioRestException
 from app.config import Settings
 from app.main import create_app
 from app.notify.twilio import make_client
-from app.whatsapp import contents
 from tests.support.server import LiveServer
 from tests.support.texts import label, text
 from tests.support.twilio_standin import TwilioStandIn
@@ -34,11 +36,16 @@ def twilio_app(worker_settings: Settings) -> Iterator[LiveServer]:
 
 
 @pytest.fixture
-async def made(worker_settings: Settings, database_url: str) -> AsyncIterator[dict[str, str]]:
-    """The interactive templates, made through the Content API as `salga whatsapp contents`
-    does; removed afterwards (other tests expect plain-text replies)."""
+async def made(standin: TwilioStandIn, database_url: str) -> AsyncIterator[dict[str, str]]:
+    """The interactive templates, made through the Content API by `salga whatsapp contents`;
+    removed afterwards (other tests expect plain-text replies)."""
+    env = {**os.environ, "DATABASE_URL": database_url, "SUPABASE_URL": "",
+           "TWILIO_API_BASE_URL": standin.base_url}
+    done = subprocess.run([sys.executable, "-m", "app.cli", "whatsapp", "contents"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    count = int(done.stdout.split()[1])
     async with await AsyncConnection.connect(database_url, row_factory=dict_row) as owner:
-        count = await contents.create_all(owner, make_client(worker_settings))
         cur = await owner.execute("select template_key, language, content_sid"
                                   " from public.whatsapp_templates"
                                   " where template_key like 'interactive%%'")
@@ -125,3 +132,18 @@ async def test_without_templates_or_twilio_replies_stay_plain_text(
     phone = new_phone()
     assert await wa2.say(phone, "hi") == text("choose_language", "en")
     assert standin.state.sent_to(phone) == []
+
+
+async def test_a_reply_too_long_for_buttons_goes_as_text(
+    wa2: WhatsApp, standin: TwilioStandIn, made: dict[str, str],
+) -> None:
+    phone = new_phone()
+    for answer in ("hi", "english", "1", "1"):  # language, consent, water: all as buttons
+        await wa2.post(wa2.form(phone, answer))
+    sent = len(standin.state.sent_to(phone))
+    long_story = "The main pipe has burst and the water runs down the whole street. " * 17
+    await wa2.say(phone, long_story)
+    await wa2.say(phone, "", Latitude="-33.5012", Longitude="18.7012")
+    confirm = await wa2.say(phone, "1")  # over WhatsApp's 1024 characters: plain text
+    assert len(confirm) > 1024 and long_story.strip() in confirm
+    assert len(standin.state.sent_to(phone)) == sent
