@@ -159,6 +159,26 @@ def places_import(
     typer.echo(f"imported {count} place{'s' if count != 1 else ''}")
 
 
+whatsapp_cli = typer.Typer(no_args_is_help=True, help="The WhatsApp channel.")
+cli.add_typer(whatsapp_cli, name="whatsapp")
+
+
+@whatsapp_cli.command("contents")
+def whatsapp_contents() -> None:
+    """Create the interactive reply templates (buttons, lists) through Twilio's Content
+    API, in every language, and use them from now on."""
+    from app.notify.twilio import make_client
+    from app.whatsapp import contents
+
+    client = make_client(get_settings())
+
+    async def work(conn: AsyncConnection[Any]) -> int:
+        return await contents.create_all(conn, client)
+
+    count = run(with_owner_connection(work))
+    typer.echo(f"created {count} interactive template{'s' if count != 1 else ''}")
+
+
 @cli.command("token")
 def token(
     email: str,

@@ -141,8 +141,13 @@ class ChannelSettings(BaseSettings):
     consent_version: str = "2026-01"
     conversation_ttl_minutes: int = 120
     max_photos: int = 5
+    # Questions answered with WhatsApp reply buttons / list messages (when their
+    # Content API templates exist: `salga whatsapp contents`).
+    interactive_replies: bool = True
     max_body_bytes: int = 64 * 1024
-    media_max_bytes: int = 10 * 1024 * 1024
+    # A ceiling over WhatsApp's own limit per kind (app/media/kinds.py): what the
+    # evidence bucket holds (migration 0017).
+    media_max_bytes: int = 16 * 1024 * 1024
     http_timeout_seconds: float = 10.0
     send_rate_per_sender: float = 10.0
     max_attempts: int = 8

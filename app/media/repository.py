@@ -95,3 +95,17 @@ async def settle_media_job(conn: Conn, *, job_id: int, status: str, error: str |
 async def plan_upload(conn: Conn, *, bucket: str, path: str) -> None:
     """As the caller: the object signed for `path` will be owned by them."""
     await conn.execute("select private.plan_upload(%s, %s)", (bucket, path))
+
+
+async def tell_reporter_too_big(conn: Conn, *, ticket_id: UUID, limit_mb: int) -> None:
+    """A polite note to the reporter that a file was over WhatsApp's limit (never for a
+    protected report: the outbox drops those, as every first contact)."""
+    await conn.execute(
+        """
+        insert into public.notification_outbox (tenant_id, ticket_id, recipient, template_key,
+                                                language, variables)
+        select t.tenant_id, t.id, p.phone, 'media_too_large', p.preferred_language,
+               jsonb_build_object('tracking_number', t.tracking_number, 'limit_mb', %s)
+          from public.tickets t join public.profiles p on p.id = t.reporter_id
+         where t.id = %s and p.phone is not null and p.deleted_at is null
+        """, (limit_mb, ticket_id))

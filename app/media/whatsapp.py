@@ -1,7 +1,9 @@
-"""WhatsApp photos from Twilio to Storage, cleaned, then deleted at Twilio.
+"""WhatsApp photos, voice notes, videos and documents from Twilio to Storage, then
+deleted at Twilio.
 
-Download (basic auth, timeout, size cap) → the media pipeline (type checked on
-the bytes, EXIF/GPS stripped) → stored through the storage service at
+Download (basic auth, timeout, WhatsApp's size limit for the file's kind) → the
+media pipeline (type checked on the bytes; photos lose their EXIF/GPS, other
+kinds are kept as they came) → stored through the storage service at
 {tenant}/{ticket}/{file_id}.{ext} in `evidence` or `gbv-evidence` (its trigger
 records media_attachments) → deleted at Twilio. file_id is fixed per job, so
 a retry overwrites the same object: nothing is stored twice.
@@ -22,7 +24,7 @@ from twilio.rest import Client
 from app.config import ChannelSettings, Settings
 from app.db import service_transaction
 from app.errors import TooLarge
-from app.media import pipeline
+from app.media import kinds, pipeline
 from app.media import repository as repo
 from app.storage import mime
 from app.storage.service import StorageService
@@ -35,20 +37,27 @@ class Rejected(Exception):
     """This file will never be stored (wrong type, too big, gone)."""
 
 
-def cleaned_photo(raw: bytes) -> tuple[bytes, str]:
-    """The photo's bytes without metadata and its real type, through the one pipeline."""
-    verdict = pipeline.check(raw, declared=None, allowed=pipeline.PHOTO_TYPES)
+class TooBig(Rejected):
+    """Larger than WhatsApp allows for its kind: the reporter is told, politely."""
+
+
+def cleaned_media(raw: bytes, kind: str) -> tuple[bytes, str]:
+    """The file's bytes (a photo's without metadata) and its real type, through the one
+    pipeline; the bytes must be of the kind Twilio declared."""
+    allowed = kinds.types_of(kind)
+    verdict = pipeline.check(raw, declared=None, allowed=allowed)
     if verdict.reason is not None:
-        if verdict.content_type is None or verdict.content_type not in pipeline.PHOTO_TYPES:
-            raise Rejected("not an allowed image type (JPEG, PNG, WebP)")
+        if verdict.content_type is None or verdict.content_type not in allowed:
+            raise Rejected(f"not an allowed {kind} type ({', '.join(allowed)})")
         raise Rejected(verdict.reason)
     assert verdict.content_type is not None
     return (verdict.cleaned if verdict.cleaned is not None else raw), verdict.content_type
 
 
-async def download(url: str, settings: Settings, channel: ChannelSettings) -> bytes:
+async def download(url: str, settings: Settings, channel: ChannelSettings,
+                   *, kind: str = "image") -> bytes:
     auth = (settings.twilio_account_sid, settings.twilio_auth_token)
-    limit = channel.media_max_bytes
+    limit = min(channel.media_max_bytes, kinds.limit_of(kind))
     async with httpx.AsyncClient(timeout=channel.http_timeout_seconds, follow_redirects=True,
                                  auth=auth) as client, client.stream("GET", url) as response:
         if response.status_code in (404, 410):
@@ -58,7 +67,8 @@ async def download(url: str, settings: Settings, channel: ChannelSettings) -> by
             return await read_capped(response.aiter_bytes(), limit=limit, what="media",
                                      declared=response.headers.get("content-length"))
         except TooLarge as exc:
-            raise Rejected("media is larger than allowed") from exc
+            raise TooBig(f"media is larger than WhatsApp allows for its kind "
+                         f"({limit // kinds.MB} MB)") from exc
 
 
 def delete_at_twilio(client: Client, job: dict[str, Any]) -> None:
@@ -92,6 +102,8 @@ class WhatsAppMediaWorker:
             await asyncio.to_thread(delete_at_twilio, self.client, job)
             done = "discarded" if job["status"] == "discard" else "done"
             await self.settle(job, status=done)
+        except TooBig as exc:
+            await self.settle(job, status="failed", error=str(exc), too_big=True)
         except Rejected as exc:
             await self.settle(job, status="failed", error=str(exc))
         except Exception as exc:
@@ -102,8 +114,9 @@ class WhatsAppMediaWorker:
                               delay=self.channel.backoff(job["attempts"]))
 
     async def fetch_and_store(self, job: dict[str, Any]) -> None:
-        raw = await download(job["media_url"], self.settings, self.channel)
-        data, content_type = await asyncio.to_thread(cleaned_photo, raw)
+        kind = job.get("media_kind") or "image"
+        raw = await download(job["media_url"], self.settings, self.channel, kind=kind)
+        data, content_type = await asyncio.to_thread(cleaned_media, raw, kind)
         ext = mime.extension_for(content_type)
         path = f"{job['tenant_id']}/{job['ticket_id']}/{job['file_id']}.{ext}"
         # The same path on every retry (upsert): one object, and the storage trigger
@@ -114,7 +127,12 @@ class WhatsAppMediaWorker:
             await repo.record_job_stored(conn, job_id=job["id"], path=path)
 
     async def settle(self, job: dict[str, Any], *, status: str, error: str | None = None,
-                     delay: float = 0.0) -> None:
+                     delay: float = 0.0, too_big: bool = False) -> None:
         async with service_transaction(self.pool, actor="media-worker") as conn:
             await repo.settle_media_job(conn, job_id=job["id"], status=status, error=error,
                                         delay=delay)
+            if too_big and job.get("ticket_id") is not None:
+                limit = min(self.channel.media_max_bytes,
+                            kinds.limit_of(job.get("media_kind") or "image"))
+                await repo.tell_reporter_too_big(conn, ticket_id=job["ticket_id"],
+                                                 limit_mb=limit // kinds.MB)

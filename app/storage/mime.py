@@ -11,7 +11,13 @@ MAGIC: list[tuple[bytes, int, str]] = [
     (b"\xff\xfb", 0, "audio/mpeg"),
     (b"\xff\xf3", 0, "audio/mpeg"),
     (b"\xff\xf2", 0, "audio/mpeg"),
+    (b"#!AMR", 0, "audio/amr"),
+    (b"\xff\xf1", 0, "audio/aac"),
+    (b"\xff\xf9", 0, "audio/aac"),
 ]
+# ISO media brands that are not plain MP4 video.
+BRANDS = {b"3gp4": "video/3gpp", b"3gp5": "video/3gpp", b"3gp6": "video/3gpp",
+          b"3g2a": "video/3gpp", b"M4A ": "audio/mp4"}
 
 
 def base_type(content_type: str) -> str:
@@ -41,12 +47,13 @@ def sniff(data: bytes) -> str | None:
         brand = data[8:12]
         if brand in {b"heic", b"heix", b"mif1", b"msf1", b"heim", b"heis"}:
             return "image/heic"
-        return "video/mp4"
+        return BRANDS.get(brand, "video/mp4")
     return None
 
 
 def extension_for(content_type: str) -> str:
     return {
         "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic",
-        "video/mp4": "mp4", "audio/ogg": "ogg", "audio/mpeg": "mp3", "application/pdf": "pdf",
+        "video/mp4": "mp4", "video/3gpp": "3gp", "audio/ogg": "ogg", "audio/amr": "amr",
+        "audio/aac": "aac", "audio/mp4": "m4a", "audio/mpeg": "mp3", "application/pdf": "pdf",
     }.get(base_type(content_type), "bin")

@@ -23,7 +23,7 @@ from app.identity.people import create_person
 from app.templates.render import Library
 from app.tickets import service as tickets
 from app.vocab import CATEGORIES, SENSITIVE_CATEGORY, Conn
-from app.whatsapp import child
+from app.whatsapp import address, child, evidence
 from app.whatsapp import repository as repo
 from app.whatsapp import understanding as understand
 from app.whatsapp.schemas import Inbound
@@ -36,7 +36,7 @@ DRAFT_STATES = {"sensitive_consent", "child", "description", "location", "photos
                 "duplicate"}
 CLEARED_DRAFT: dict[str, Any] = {"category": None, "encrypted_draft_description": None,
                                  "latitude": None, "longitude": None, "address": None,
-                                 "expires_at": None}
+                                 "expires_at": None, "asked_for_pin": False}
 
 
 @dataclass
@@ -153,24 +153,20 @@ def is_sensitive(ctx: Context) -> bool:
 
 
 async def queue_photos(ctx: Context) -> int:
-    """Queue this message's photos (up to the maximum); returns how many are waiting."""
-    waiting = await repo.waiting_media_count(ctx.conn, ctx.conv["id"])
-    for index, url in enumerate(ctx.msg.media_urls):
-        if waiting >= ctx.settings.max_photos:
-            break
-        await repo.queue_media(ctx.conn, tenant_id=ctx.municipality["id"],
-                               conversation_id=ctx.conv["id"],
-                               message_sid=ctx.msg.message_sid, index=index, url=url)
-        waiting += 1
-    return waiting
+    """Queue this message's files (photos up to the maximum, and voice notes, videos and
+    documents beside them); returns how many photos are waiting."""
+    return (await evidence.queue(ctx)).photos
 
 
 async def on_description(ctx: Context) -> str:
-    if ctx.msg.media_urls:
-        await queue_photos(ctx)
+    queued = await evidence.queue(ctx) if ctx.msg.media_urls else evidence.Queued()
     sensitive = is_sensitive(ctx)
     if len(ctx.msg.body) < 10:
         prompt = ctx.t("ask_description_sensitive" if sensitive else "ask_description")
+        if queued.kept_other:  # a voice note or a video: kept; only the words are asked
+            return ctx.t("media_kept_ask_description")
+        if queued.refused and not queued.new_photos:
+            return ctx.t("media_not_accepted") + "\n\n" + prompt
         return ctx.t("description_too_short") + "\n\n" + prompt
     encrypted = default_cipher().encrypt(ctx.msg.body[:5000])
     ctx.go("location", encrypted_draft_description=encrypted)
@@ -187,7 +183,7 @@ async def on_location(ctx: Context) -> str:
     elif msg.latitude is not None and msg.longitude is not None:
         ctx.go("photos", latitude=msg.latitude, longitude=msg.longitude, address=msg.address)
     elif len(msg.body) >= 5 and not msg.media_urls:
-        ctx.go("photos", latitude=None, longitude=None, address=msg.body[:500])
+        return await address.typed(ctx)
     else:
         return ctx.t("location_too_short")
     return ctx.t("ask_photos", max=ctx.settings.max_photos)
@@ -195,12 +191,15 @@ async def on_location(ctx: Context) -> str:
 
 async def on_photos(ctx: Context) -> str:
     if ctx.msg.media_urls:
-        before = await repo.waiting_media_count(ctx.conn, ctx.conv["id"])
-        count = await queue_photos(ctx)
+        queued = await evidence.queue(ctx)
         ctx.go("photos")
-        if count >= ctx.settings.max_photos and count - before < len(ctx.msg.media_urls):
+        if queued.over:
             return ctx.t("too_many_photos", max=ctx.settings.max_photos)
-        return ctx.t("photo_received", count=count)
+        if not (queued.new_photos or queued.new_other):
+            return ctx.t("media_not_accepted")
+        if not queued.new_photos:
+            return ctx.t("media_kept")
+        return ctx.t("photo_received", count=queued.photos)
     if not understand.done(ctx.lib, ctx.msg.body):
         return ctx.t("not_understood") + "\n\n" + ctx.t("ask_photos", max=ctx.settings.max_photos)
     ctx.go("confirm")

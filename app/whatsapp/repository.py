@@ -11,6 +11,7 @@ CONVERSATION_FIELDS = frozenset({
     "user_id", "language", "state", "category", "encrypted_draft_description", "latitude",
     "longitude", "address", "consent_version", "opted_out_at", "expires_at", "last_inbound_at",
     "child_involved",
+    "asked_for_pin",
 })
 
 
@@ -31,11 +32,15 @@ async def claim_inbound(conn: Conn, *, message_sid: str, tenant_id: UUID) -> boo
 
 
 async def stored_reply(conn: Conn, message_sid: str) -> str:
+    """The reply given to this message, or "" when it went out through the Messages API
+    (an interactive message, already sent)."""
     cur = await conn.execute(
-        "select reply from public.whatsapp_inbound_messages where message_sid = %s",
-        (message_sid,))
+        "select reply, reply_message_sid from public.whatsapp_inbound_messages"
+        " where message_sid = %s", (message_sid,))
     row = await cur.fetchone()
-    return (row["reply"] or "") if row else ""
+    if row is None or row["reply_message_sid"] is not None:
+        return ""
+    return row["reply"] or ""
 
 
 async def save_reply(
@@ -154,19 +159,25 @@ async def reporter_ticket(
 
 async def queue_media(
     conn: Conn, *, tenant_id: UUID, conversation_id: UUID, message_sid: str, index: int,
-    url: str,
+    url: str, kind: str = "image", declared: str | None = None,
 ) -> None:
     await conn.execute(
         "insert into public.whatsapp_media_jobs (tenant_id, conversation_id, message_sid,"
-        " media_index, media_url) values (%s, %s, %s, %s, %s)"
+        " media_index, media_url, media_kind, declared_type)"
+        " values (%s, %s, %s, %s, %s, %s, %s)"
         " on conflict (message_sid, media_index) do nothing",
-        (tenant_id, conversation_id, message_sid, index, url))
+        (tenant_id, conversation_id, message_sid, index, url, kind, declared or None))
 
 
-async def waiting_media_count(conn: Conn, conversation_id: UUID) -> int:
+async def waiting_media_count(conn: Conn, conversation_id: UUID, *,
+                              photos: bool = True) -> int:
+    """Files waiting for the draft: its photos (only images count as photos), or the
+    other evidence (voice notes, videos, documents)."""
+    kind_test = "=" if photos else "<>"
     cur = await conn.execute(
         "select count(*) as n from public.whatsapp_media_jobs"
-        " where conversation_id = %s and status = 'waiting'", (conversation_id,))
+        " where conversation_id = %s and status = 'waiting'"
+        f" and media_kind {kind_test} 'image'", (conversation_id,))
     row = await cur.fetchone()
     return int(row["n"]) if row else 0
 
@@ -198,7 +209,8 @@ async def expire_conversations(conn: Conn) -> int:
           update public.whatsapp_conversations
              set state = case when state in ('language', 'consent') then state else 'menu' end,
                  category = null, encrypted_draft_description = null,
-                 latitude = null, longitude = null, address = null, expires_at = null
+                 latitude = null, longitude = null, address = null, expires_at = null,
+                 asked_for_pin = false
            where expires_at < now()
              and state in ('sensitive_consent', 'child', 'description', 'location', 'photos',
                            'confirm', 'language', 'consent', 'menu')
@@ -216,3 +228,63 @@ async def has_earlier_messages(conn: Conn, conversation_id: UUID) -> bool:
         "select 1 from public.whatsapp_inbound_messages where conversation_id = %s limit 1",
         (conversation_id,))
     return await cur.fetchone() is not None
+
+
+async def has_places(conn: Conn, *, tenant_id: UUID) -> bool:
+    """Whether the municipality has loaded any place names to match addresses against."""
+    cur = await conn.execute(
+        "select exists (select 1 from public.places where tenant_id = %s) as found",
+        (tenant_id,))
+    row = await cur.fetchone()
+    return bool(row and row["found"])
+
+
+async def reopen_for_reporter(conn: Conn, *, tenant_id: UUID, reporter_id: UUID,
+                              words: str) -> Row | None:
+    """What the reporter's latest ordinary report became when they said it is not fixed
+    (outcome 'reopened', 'open' or 'follow_up'), or None when they have none."""
+    cur = await conn.execute(
+        "select * from private.reopen_for_reporter(%s, %s, %s)",
+        (tenant_id, reporter_id, words))
+    return await cur.fetchone()
+
+
+async def ticket_place(conn: Conn, *, ticket_id: object) -> Row:
+    """Category and place of a report, for a follow-up filed where it was."""
+    cur = await conn.execute(
+        "select category, address,"
+        " extensions.st_y(location::extensions.geometry) as latitude,"
+        " extensions.st_x(location::extensions.geometry) as longitude"
+        " from public.tickets where id = %s", (ticket_id,))
+    row = await cur.fetchone()
+    assert row is not None
+    return row
+
+
+async def link_follow_up(conn: Conn, *, ticket_id: object, follows: object) -> None:
+    await conn.execute("update public.tickets set follows_up = %s where id = %s",
+                       (follows, ticket_id))
+
+
+async def interactive_content(conn: Conn, *, purpose: str, language: str) -> str | None:
+    """The ContentSid made for a question in `language` (English when it has none)."""
+    cur = await conn.execute(
+        "select content_sid from public.whatsapp_templates"
+        " where template_key = %s and language in (%s, 'en')"
+        " order by language = %s desc limit 1", (purpose, language, language))
+    row = await cur.fetchone()
+    return str(row["content_sid"]) if row else None
+
+
+async def save_content(conn: Conn, *, purpose: str, language: str, content_sid: str) -> None:
+    await conn.execute(
+        "insert into public.whatsapp_templates (template_key, language, content_sid,"
+        " variable_names) values (%s, %s, %s, '{body}')"
+        " on conflict (template_key, language) do update set content_sid = excluded.content_sid,"
+        " variable_names = excluded.variable_names", (purpose, language, content_sid))
+
+
+async def mark_sent_interactive(conn: Conn, *, message_sid: str, reply_sid: str) -> None:
+    await conn.execute(
+        "update public.whatsapp_inbound_messages set reply_message_sid = %s"
+        " where message_sid = %s", (reply_sid, message_sid))

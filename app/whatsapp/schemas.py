@@ -26,6 +26,8 @@ class Inbound:
     to_phone: str
     body: str = ""
     media_urls: list[str] = field(default_factory=list)
+    # MediaContentType{i}: what Twilio says each file is ("" when it did not say).
+    media_types: list[str] = field(default_factory=list)
     latitude: float | None = None
     longitude: float | None = None
     address: str | None = None
@@ -76,6 +78,8 @@ def parse_inbound(form: Mapping[str, str]) -> Inbound:
         if not url.startswith(("https://", "http://")) or len(url) > 2048:
             raise InvalidInbound(f"MediaUrl{index} is missing or not a URL")
         urls.append(url)
+    types = [(form.get(f"MediaContentType{i}") or "").strip().lower()[:100]
+             for i in range(num_media)]
     latitude = _coordinate(form, "Latitude", 90)
     longitude = _coordinate(form, "Longitude", 180)
     if (latitude is None) != (longitude is None):
@@ -83,5 +87,15 @@ def parse_inbound(form: Mapping[str, str]) -> Inbound:
     address = (form.get("Address") or "").strip()[:500] or None
     return Inbound(
         message_sid=sid, from_phone=_phone(form, "From"), to_phone=_phone(form, "To"),
-        body=body.replace("\x00", "").strip(), media_urls=urls, latitude=latitude,
-        longitude=longitude, address=address)
+        body=answer(form, body).replace("\x00", "").strip(), media_urls=urls,
+        media_types=types, latitude=latitude, longitude=longitude, address=address)
+
+
+def answer(form: Mapping[str, str], body: str) -> str:
+    """The answer a tapped reply button (ButtonPayload) or list item (ListId) stands for:
+    its id, which is what the person would have typed; else the typed Body."""
+    for name in ("ButtonPayload", "ListId"):
+        payload = (form.get(name) or "").strip()
+        if payload and len(payload) <= 200:
+            return payload
+    return body

@@ -15,7 +15,7 @@ from app.errors import NotFound
 from app.popia import repository as popia
 from app.templates import render
 from app.vocab import Conn
-from app.whatsapp import child, opening
+from app.whatsapp import child, interactive, opening, reopen
 from app.whatsapp import repository as repo
 from app.whatsapp import understanding as understand
 from app.whatsapp.conversation import (
@@ -42,9 +42,12 @@ class UnknownNumber(NotFound):
 
 
 async def handle_inbound(
-    conn: Conn, *, msg: Inbound, settings: ChannelSettings
+    conn: Conn, *, msg: Inbound, settings: ChannelSettings,
+    sender: interactive.Sender | None = None,
 ) -> str:
-    """The reply to `msg` (the same reply again for a retried MessageSid)."""
+    """The reply to `msg` (the same reply again for a retried MessageSid). With a
+    `sender`, a reply that asks a question goes out as an interactive message instead,
+    and the webhook's own answer is empty."""
     municipality = await repo.municipality_by_whatsapp(conn, msg.to_phone)
     if municipality is None:
         raise UnknownNumber()
@@ -63,6 +66,12 @@ async def handle_inbound(
     await repo.save_reply(conn, message_sid=msg.message_sid,
                           conversation_id=None if ctx.deleted else conv["id"], reply=reply,
                           template_ids=lib.used)
+    if sender is not None and settings.interactive_replies:
+        offer = await interactive.prepare(conn, lib=lib, reply=reply, language=ctx.lang)
+        sent = await sender(msg.from_phone, msg.to_phone, offer) if offer else None
+        if sent is not None:
+            await repo.mark_sent_interactive(conn, message_sid=msg.message_sid, reply_sid=sent)
+            return ""
     return reply
 
 
@@ -91,6 +100,10 @@ async def converse(ctx: Context) -> str:
         await clear_draft(ctx)
         ctx.go("menu")
         return ctx.t("expired") + "\n\n" + menu(ctx)
+    if state == "menu":  # no report in progress: maybe about the last one
+        answer = await reopen.not_fixed(ctx)
+        if answer is not None:
+            return answer
     return await STEPS[state](ctx)
 
 

@@ -1,7 +1,10 @@
 """A stand-in for Twilio's REST API: a small HTTP server the tests start.
 
 Serves what our code calls: message create and list, media download and
-delete (with basic auth), and can post signed status callbacks back to us.
+delete (with basic auth), the Content API's template create (JSON, as
+content.twilio.com takes it), and can post signed status callbacks back to us.
+A message naming a template made here (ContentSid) must give ContentVariables
+as a JSON object with exactly that template's variables, as Twilio requires.
 `fail_next` queues error responses (e.g. 500, 429, 400) for message create;
 `delay` slows every create down (for crash tests); `slow_replies` accepts the
 next messages but answers too late (a timeout after Twilio took the message).
@@ -24,6 +27,8 @@ import httpx
 from twilio.request_validator import RequestValidator
 
 MESSAGES = re.compile(r"^/2010-04-01/Accounts/(AC\w+)/Messages\.json$")
+CONTENT = re.compile(r"^/v1/Content$")
+PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 MEDIA = re.compile(r"^/2010-04-01/Accounts/(AC\w+)/Messages/(\w+)/Media/(\w+?)(\.json)?$")
 
 
@@ -39,6 +44,7 @@ class StandIn:
     delay: float = 0.0
     slow_replies: int = 0  # the next N accepted messages are answered after `slow_seconds`
     slow_seconds: float = 1.0
+    contents: dict[str, dict[str, Any]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     base_url: str = ""
 
@@ -92,7 +98,48 @@ def make_handler(state: StandIn) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
 
+        def create_content(self) -> None:
+            if not self.authorised():
+                return
+            length = int(self.headers.get("Content-Length") or 0)
+            try:
+                payload = json.loads(self.rfile.read(length))
+            except ValueError:
+                payload = None
+            types = {k: v for k, v in (payload or {}).get("types", {}).items() if v is not None} \
+                if isinstance(payload, dict) and isinstance(payload.get("types"), dict) else {}
+            if (self.headers.get("Content-Type") != "application/json" or not types
+                    or not payload.get("friendly_name") or not payload.get("language")):
+                self.reply(400, {"code": 20001, "message": "friendly_name, language and types"
+                                 " are required", "status": 400})
+                return
+            sid = "HX" + uuid.uuid4().hex
+            content = {"sid": sid, "friendly_name": payload["friendly_name"],
+                       "language": payload["language"], "types": types,
+                       "variables": payload.get("variables") or {}}
+            with state.lock:
+                state.contents[sid] = content
+            self.reply(201, {**content, "account_sid": state.account_sid})
+
+        def content_problem(self, form: dict[str, str]) -> str | None:
+            """Why a ContentSid message is malformed (for templates made here)."""
+            content = state.contents.get(form.get("ContentSid", ""))
+            if content is None:
+                return None
+            try:
+                variables = json.loads(form.get("ContentVariables") or "{}")
+            except ValueError:
+                return "ContentVariables is not JSON"
+            wanted = set(PLACEHOLDER.findall(json.dumps(content["types"])))
+            if not isinstance(variables, dict) or set(variables) != wanted or not all(
+                    isinstance(v, str) and v for v in variables.values()):
+                return f"ContentVariables must give {sorted(wanted)} as strings"
+            return None
+
         def do_POST(self) -> None:
+            if CONTENT.match(urlparse(self.path).path):
+                self.create_content()
+                return
             if not MESSAGES.match(urlparse(self.path).path) or not self.authorised():
                 if MESSAGES.match(urlparse(self.path).path) is None:
                     self.reply(404, {"message": "not found", "status": 404})
@@ -104,6 +151,10 @@ def make_handler(state: StandIn) -> type[BaseHTTPRequestHandler]:
                     form.get("Body") or form.get("ContentSid")):
                 self.reply(400, {"code": 21604, "message": "To, From and Body or ContentSid"
                                  " are required", "status": 400})
+                return
+            problem = self.content_problem(form) if form.get("ContentSid") else None
+            if problem is not None:
+                self.reply(400, {"code": 21656, "message": problem, "status": 400})
                 return
             if state.delay:
                 time.sleep(state.delay)

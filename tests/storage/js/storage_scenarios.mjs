@@ -69,7 +69,7 @@ out.afterUpsert = r.data ? r.data.type : err(r.error);
 // Limits: type and size.
 r = await citizen.upload(`${env.TENANT_ID}/${env.CITIZEN_ID}/${id()}.txt`, "hello", { contentType: "text/plain" });
 out.wrongType = err(r.error);
-r = await citizen.upload(`${env.TENANT_ID}/${env.CITIZEN_ID}/${id()}.jpg`, new Uint8Array(10 * 1024 * 1024 + 1), { contentType: "image/jpeg" });
+r = await citizen.upload(`${env.TENANT_ID}/${env.CITIZEN_ID}/${id()}.jpg`, new Uint8Array(16 * 1024 * 1024 + 1), { contentType: "image/jpeg" });
 out.tooLarge = err(r.error);
 
 // Signed upload URL, then PUT to it.
