@@ -55,8 +55,9 @@ function close() {
   current = null
 }
 
-function fact(name, value) {
+function fact(name, value, cap = false) {
   const div = document.createElement('div')
+  if (cap) div.className = 'cap'
   const dt = document.createElement('span')
   dt.className = 'fact-name'
   dt.textContent = name
@@ -68,7 +69,7 @@ function render(t, history) {
   $('d-title').textContent = t.tracking_number
   $('d-facts').replaceChildren(
     fact('Status', badge(label(t.status), `status-${t.status}`)),
-    fact('Category', categoryLabel(t.category)), fact('Priority', label(t.priority)),
+    fact('Category', categoryLabel(t.category), true), fact('Priority', label(t.priority), true),
     fact('Team', t.assigned_team_name || 'Unassigned'), fact('Assignee', t.assigned_to_name || '—'),
     fact('Reported', `${when(t.created_at)} (${t.source}, ${t.language})`),
     ...(t.duplicate_of ? [fact('Merged into', t.duplicate_of)] : []))
