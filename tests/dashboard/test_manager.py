@@ -73,7 +73,8 @@ async def walk(api: httpx.AsyncClient, town: City, **params: str) -> list[dict[s
 
 async def shown(browser: Browser) -> list[str]:
     return (await browser.do("evaluate", script=(
-        "return [...document.querySelectorAll('#tickets tr')].map((tr) => tr.dataset.id)")))["value"]
+        "return [...document.querySelectorAll('#tickets tr')].map((tr) => tr.dataset.id)"))
+    )["value"]
 
 
 async def test_a_manager_works_the_overdue_tickets_from_the_board(
@@ -119,7 +120,8 @@ async def test_a_manager_works_the_overdue_tickets_from_the_board(
         await browser.do("click", selector=f'#tickets tr[data-id="{oldest["id"]}"] td.tracking')
         await browser.do("waitFor", selector=f'#drawer[data-id="{oldest["id"]}"]')
         assert (await browser.do("text", selector="#d-title"))["text"] == oldest["tracking_number"]
-        assert (await browser.do("text", selector="#d-description"))["text"] == f"Leak number {OVERDUE}"
+        description = (await browser.do("text", selector="#d-description"))["text"]
+        assert description == f"Leak number {OVERDUE}"
         coords = (await browser.do("text", selector="#d-coords"))["text"]
         assert coords == f"Location: {IN_NORTH[0]:.5f}, {IN_NORTH[1]:.5f}"
         await browser.do("waitFor", selector="#d-map .leaflet-marker-icon")
@@ -130,12 +132,14 @@ async def test_a_manager_works_the_overdue_tickets_from_the_board(
 
         # Assign to a team and a person chosen by their names.
         await browser.do("select", selector="#a-team", value={"label": "Water South"})
-        await browser.do("select", selector="#a-person", value={"label": f"{worker_name} (field worker)"})
+        await browser.do("select", selector="#a-person",
+                         value={"label": f"{worker_name} (field worker)"})
         await browser.do("click", selector="#a-assign button[type=submit]")
         await browser.do("waitUntil", script=(
             "return document.getElementById('d-history').textContent.includes(arg)"),
             arg=f"Assigned to Water South — {worker_name} by Manager {town.tenant.code}")
-        detail = (await api.get(f"/api/v1/tickets/{oldest['id']}", headers=town.auth("manager"))).json()
+        detail = (await api.get(f"/api/v1/tickets/{oldest['id']}",
+                                headers=town.auth("manager"))).json()
         assert detail["assigned_team_id"] == team_id and detail["assigned_to"] == worker_id
 
         # An internal note.
@@ -152,7 +156,8 @@ async def test_a_manager_works_the_overdue_tickets_from_the_board(
         await browser.do("fill", selector="#a-status-reason", value="Fixed by the crew")
         await browser.do("dialog", accept=False)
         await browser.do("click", selector="#a-status button[type=submit]")
-        await browser.do("waitUntil", script="return !document.querySelector('#a-status button').disabled")
+        await browser.do("waitUntil",
+                         script="return !document.querySelector('#a-status button').disabled")
         assert (await api.get(f"/api/v1/tickets/{oldest['id']}",
                               headers=town.auth("manager"))).json()["status"] == "open"
         await browser.do("dialog", accept=True)
@@ -161,7 +166,8 @@ async def test_a_manager_works_the_overdue_tickets_from_the_board(
         changes = (await browser.do("texts", selector="#d-history li.h-status"))["texts"]
         assert any(f"open → closed by Manager {town.tenant.code}" in c
                    and "Reason: Fixed by the crew" in c for c in changes), changes
-        await browser.do("waitFor", selector=f'#tickets tr[data-id="{oldest["id"]}"][data-status="closed"]')
+        await browser.do("waitFor",
+                         selector=f'#tickets tr[data-id="{oldest["id"]}"][data-status="closed"]')
         await browser.screenshot("dashboard-manager-drawer.png", full=False)
 
         # The phone: rows as cards, the drawer over the board.
