@@ -78,7 +78,7 @@ async def shown(browser: Browser) -> list[str]:
 
 
 async def test_a_manager_works_the_overdue_tickets_from_the_board(
-    api: httpx.AsyncClient, live_server: LiveServer, town: City
+    api: httpx.AsyncClient, live_server: LiveServer, town: City, owner: AsyncConnection
 ) -> None:
     fresh = [await file(api, town) for _ in range(3)]
     overdue = await walk(api, town, sla_status="breached_resolution", sort="newest")
@@ -148,6 +148,23 @@ async def test_a_manager_works_the_overdue_tickets_from_the_board(
         await browser.do("waitFor", selector="#d-history li.h-note")
         note = (await browser.do("texts", selector="#d-history li.h-note"))["texts"]
         assert "Crew booked for Monday" in note[0] and f"Manager {town.tenant.code}" in note[0]
+
+        # Reply to the reporter with a response text (queued in their language).
+        await browser.do("select", selector="#a-template", value={"label": "Team on the way"})
+        preview = (await browser.do("text", selector="#a-template-text"))["text"]
+        assert preview == f"About your report {oldest['tracking_number']}: a team has been sent" \
+                          " and will be there soon."
+        await browser.do("dialog", accept=True)
+        await browser.do("click", selector="#a-reply button[type=submit]")
+        await browser.do("waitUntil", script=(
+            "return document.getElementById('a-reply-done').textContent !== '' || "
+            "document.getElementById('d-error').textContent !== ''"))
+        assert (await browser.do("text", selector="#a-reply-done"))["text"] == "Reply queued (en)."
+        cur = await owner.execute(
+            "select template_key, created_by from public.notification_outbox"
+            " where ticket_id = %s and reply_key is not null", (oldest["id"],))
+        assert await cur.fetchall() == [{"template_key": "reply_team_on_the_way",
+                                         "created_by": town.tenant.users["manager"]}]
 
         # Close: a reason is required, and a declined confirmation changes nothing.
         await browser.do("select", selector="#a-status-to", value="closed")

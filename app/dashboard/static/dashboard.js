@@ -8,6 +8,7 @@
 import { NEEDS_REASON, fetchJson, label } from '/dashboard/static/tickets.js'
 import { applyEvent, loadFirst, refreshCounts, setUpList, show } from '/dashboard/static/list.js'
 import { open, setUpDrawer } from '/dashboard/static/drawer.js'
+import { setUpReplies } from '/dashboard/static/replies.js'
 import { loadStats, setUpStats } from '/dashboard/static/stats.js'
 
 const $ = (id) => document.getElementById(id)
@@ -66,7 +67,7 @@ async function enterBoard() {
   setUpList(context)
   setUpDrawer(context)
   setUpStats(context)
-  await loadFirst()
+  await Promise.all([loadFirst(), setUpReplies(context)])
   const teams = me.role === 'field_worker' ? (me.team_ids || []).map((id) => `team:${id}`) : []
   subscribe([...kinds.map((kind) => `${kind}:${me.tenant_id}`), ...teams])
 }
