@@ -18,6 +18,7 @@ from psycopg.rows import dict_row
 
 from app.config import Settings
 from tests.dashboard.support import Browser
+from tests.storage.conftest import run_checks
 from tests.support.server import LiveServer
 from tests.support.tenants import PASSWORD
 from tests.tickets.conftest import IN_NORTH, City, build_city, file
@@ -71,6 +72,24 @@ async def walk(api: httpx.AsyncClient, town: City, **params: str) -> list[dict[s
             return items
 
 
+async def attach_photo(api: httpx.AsyncClient, town: City, ticket_id: str) -> None:
+    """The reporter sends a photo through the upload API; the post-upload check passes it."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (240, 160), (60, 120, 190))
+    ImageDraw.Draw(image).rectangle((60, 40, 180, 120), fill=(230, 230, 240))
+    buf = io.BytesIO()
+    image.save(buf, format="JPEG")
+    data = buf.getvalue()
+    planned = await api.post("/api/v1/uploads", headers=town.auth("citizen"), json={
+        "purpose": "evidence", "ticket_id": ticket_id, "filename": "leak.jpg",
+        "content_type": "image/jpeg", "size": len(data)})
+    assert planned.status_code == 201, planned.text
+    put = await api.put(planned.json()["signed_url"], content=data,
+                        headers={"content-type": "image/jpeg"})
+    assert put.status_code == 200, put.text
+
+
 async def shown(browser: Browser) -> list[str]:
     return (await browser.do("evaluate", script=(
         "return [...document.querySelectorAll('#tickets tr')].map((tr) => tr.dataset.id)"))
@@ -87,6 +106,8 @@ async def test_a_manager_works_the_overdue_tickets_from_the_board(
     team_id = str(town.teams["Water South"])
     worker_id = str(town.members["Water South"][0])
     worker_name = "Water South worker 0"
+    await attach_photo(api, town, oldest["id"])
+    await run_checks(live_server)
 
     async with Browser(width=1280, height=900) as browser:
         await browser.do("goto", url=f"{live_server.base_url}/dashboard")
@@ -126,6 +147,12 @@ async def test_a_manager_works_the_overdue_tickets_from_the_board(
         assert coords == f"Location: {IN_NORTH[0]:.5f}, {IN_NORTH[1]:.5f}"
         await browser.do("waitFor", selector="#d-map .leaflet-marker-icon")
         assert (await browser.do("visible", selector="#d-map .leaflet-tooltip"))["visible"]
+        await browser.do("waitUntil", script=(
+            "const img = document.querySelector('#d-photos img'); "
+            "return img && img.complete && img.naturalWidth === 240"))
+        src = await browser.do("evaluate", script=(
+            "return document.querySelector('#d-photos img').getAttribute('src')"))
+        assert "/storage/v1/object/sign/evidence/" in src["value"] and "token=" in src["value"]
         clocks = (await browser.do("texts", selector="#d-clocks .clock"))["texts"]
         assert all("overdue by" in c for c in clocks), clocks
         await browser.screenshot("dashboard-manager-ticket.png", full=False)
