@@ -37,8 +37,9 @@ export async function open(id) {
   $('d-error').textContent = ''
   if (!current || current.id !== id) $('d-title').textContent = 'Loading…'
   try {
-    const [detail, history] = await Promise.all([
-      ctx.api(`/api/v1/tickets/${id}`), ctx.api(`/api/v1/tickets/${id}/history`)])
+    // One after the other: reading a protected report is itself history (a recorded read).
+    const detail = await ctx.api(`/api/v1/tickets/${id}`)
+    const history = await ctx.api(`/api/v1/tickets/${id}/history`)
     current = detail
     render(detail, history.items)
     $('drawer').dataset.id = id

@@ -32,6 +32,8 @@ export function setUpList(context) {
   for (const element of $('filters').elements) {
     if (element.name && kept.has(element.name)) element.value = kept.get(element.name)
   }
+  // On a phone the filters start folded (the list comes first); a filter in use shows.
+  if (window.matchMedia('(max-width: 700px)').matches) $('filter-box').open = false
   $('filters').addEventListener('submit', (event) => { event.preventDefault(); loadFirst() })
   $('clear-filters').addEventListener('click', () => { $('filters').reset(); loadFirst() })
   $('more').addEventListener('click', loadMore)
@@ -61,6 +63,8 @@ function keepInUrl() {
   for (const element of $('filters').elements) {
     if (FIELDS.includes(element.name) && element.value) kept.set(element.name, element.value)
   }
+  const active = [...kept.keys()].filter((name) => name !== 'sort').length
+  $('filter-count').textContent = active ? `(${active} in use)` : ''
   const query = kept.toString()
   history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}`)
 }
@@ -137,13 +141,28 @@ function drop(id) {
   if (old) old.remove()
 }
 
+// Tracking numbers the list's search finds exactly (protected reports carry random ones).
+const SEARCHABLE = /^[A-Za-z]{2,8}-[0-9]{4}(-[0-9]{1,6})?$/
+const EVENT_FIELDS = ['status', 'category', 'assigned_team_id', 'sla_status']
+
+// Whether the fields an event carries agree with the filter (the others: the API decides).
+function agrees(event) {
+  return EVENT_FIELDS.every((name) => {
+    const wanted = $('filters').elements[name]?.value
+    return !wanted || !(name in event) || event[name] === wanted
+  })
+}
+
 // A channel event (id, tracking number, status, category, team id, SLA only): a known row
-// changes at once; then the list API, with the current filter, says whether the ticket
-// still belongs on this board (and gives the names the event does not carry).
+// changes at once, a ticket whose fields leave the filter leaves the board; then the list
+// API, with the current filter, says whether the ticket belongs on this board (and gives
+// the names the event does not carry).
 export function applyEvent(event) {
   if (!event || !event.id) return
   const known = ctx.state.tickets.get(event.id)
-  if (event.operation === 'LEFT_TEAM') { if (known) drop(event.id); return }
+  clearTimeout(ctx.state.countsTimer)
+  ctx.state.countsTimer = setTimeout(refreshCounts, 500)
+  if (event.operation === 'LEFT_TEAM' || !agrees(event)) { if (known) drop(event.id); return }
   if (known) {
     const { operation, tracking_number: _, ...fields } = event
     const moved = fields.assigned_team_id !== known.assigned_team_id
@@ -151,16 +170,21 @@ export function applyEvent(event) {
     show({ ...known, ...fields, ...(moved ? { assigned_team_name: team ? team.name : null } : {}),
       updated_at: new Date().toISOString() }, true)
   }
-  if (event.tracking_number) recheck(event.id, event.tracking_number, !known)
-  clearTimeout(ctx.state.countsTimer)
-  ctx.state.countsTimer = setTimeout(refreshCounts, 500)
+  if (event.tracking_number && SEARCHABLE.test(event.tracking_number)) {
+    recheck(event.id, event.tracking_number, !known)
+  } else if (!known) {
+    refreshHead()
+  }
+}
+
+function later(key, run) {
+  clearTimeout(checking.get(key))
+  checking.set(key, setTimeout(() => { checking.delete(key); run() }, 250))
 }
 
 function recheck(id, trackingNumber, isNew) {
   if ($('f-q').value.trim()) return // a search is on: the row above is updated, none added
-  clearTimeout(checking.get(id))
-  checking.set(id, setTimeout(async () => {
-    checking.delete(id)
+  later(id, async () => {
     const params = filterParams()
     params.set('q', trackingNumber)
     params.set('limit', '5')
@@ -170,7 +194,22 @@ function recheck(id, trackingNumber, isNew) {
       if (match) show(match, isNew)
       else drop(id)
     } catch (err) { /* the next event or reload tries again */ }
-  }, 250))
+  })
+}
+
+// A ticket new to this board that cannot be looked up by number: the first page of the
+// filter brings it if it belongs at the top; rows already shown stay where they are.
+function refreshHead() {
+  later('head', async () => {
+    const params = filterParams()
+    params.set('limit', String(PAGE))
+    try {
+      const page = await ctx.api(`/api/v1/tickets?${params}`)
+      for (const ticket of page.items.slice().reverse()) {
+        if (!ctx.state.tickets.has(ticket.id)) show(ticket, true)
+      }
+    } catch (err) { /* the next event or reload tries again */ }
+  })
 }
 
 // The current filter as a CSV file (streamed by the API, RLS-scoped), saved by the browser.
