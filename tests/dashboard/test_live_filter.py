@@ -51,3 +51,27 @@ async def test_live_events_keep_the_filtered_board_true(
         assert (await browser.do("evaluate", script=ROWS))["value"] == [matching["id"]]
         assert other["id"] not in (await browser.do("evaluate", script=ROWS))["value"]
     assert not [line for line in browser.console if line.startswith(("error", "pageerror"))]
+
+
+async def test_a_manager_merges_a_duplicate_into_its_original_from_the_drawer(
+    api: httpx.AsyncClient, live_server: LiveServer, town: City
+) -> None:
+    first = await file(api, town, category="waste")
+    duplicate = await file(api, town, category="waste")
+    async with Browser() as browser:
+        await browser.do("goto", url=f"{live_server.base_url}/dashboard?category=waste")
+        await browser.do("signin", email=town.tenant.emails["manager"], password=PASSWORD)
+        await browser.do("click", selector=f'#tickets tr[data-id="{duplicate["id"]}"] td.tracking')
+        await browser.do("waitFor", selector=f'#drawer[data-id="{duplicate["id"]}"]')
+        await browser.do("fill", selector="#a-merge-into", value=first["tracking_number"].lower())
+        await browser.do("dialog", accept=True)
+        await browser.do("click", selector="#a-merge button[type=submit]")
+        await browser.do("waitFor", selector='#drawer[data-status="closed"]')
+        assert not (await browser.do("visible", selector="#a-merge"))["visible"]
+        history = (await browser.do("texts", selector="#d-history li.h-status"))["texts"]
+        assert any(f"Reason: duplicate of {first['tracking_number']}" in h for h in history)
+        await browser.do("click", selector="#d-facts button.link")
+        await browser.do("waitFor", selector=f'#drawer[data-id="{first["id"]}"]')
+    merged = (await api.get(f"/api/v1/tickets/{duplicate['id']}",
+                            headers=town.auth("manager"))).json()
+    assert merged["duplicate_of"] == first["id"] and merged["status"] == "closed"

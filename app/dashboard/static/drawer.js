@@ -73,7 +73,7 @@ function render(t, history) {
     fact('Category', categoryLabel(t.category), true), fact('Priority', label(t.priority), true),
     fact('Team', t.assigned_team_name || 'Unassigned'), fact('Assignee', t.assigned_to_name || '—'),
     fact('Reported', `${when(t.created_at)} (${t.source}, ${t.language})`),
-    ...(t.duplicate_of ? [fact('Merged into', t.duplicate_of)] : []))
+    ...(t.duplicate_of ? [fact('Merged into', original(t.duplicate_of))] : []))
   renderClocks(t)
   $('d-description').textContent = t.description ??
     (t.is_sensitive ? 'Protected report: its text is shown to SAPS liaisons and admins only.' : '—')
@@ -82,6 +82,16 @@ function render(t, history) {
   renderPhotos(t.media || [])
   renderActions(t)
   renderHistory($('d-history'), { ticket: t, history, people: ctx.people })
+}
+
+// The ticket a duplicate was merged into, one click away.
+function original(id) {
+  const button = document.createElement('button')
+  button.type = 'button'
+  button.className = 'link'
+  button.textContent = 'Open the original'
+  button.addEventListener('click', () => open(id))
+  return button
 }
 
 function clock(name, deadline, doneAt, doneWord) {
@@ -130,6 +140,7 @@ function renderMap(t) {
 }
 
 function renderPhotos(media) {
+  $('d-photos-title').hidden = media.length === 0
   $('d-photos').replaceChildren(...media.map((m) => {
     if (!m.url) {
       const p = document.createElement('p')
