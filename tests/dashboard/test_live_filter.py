@@ -72,6 +72,16 @@ async def test_a_manager_merges_a_duplicate_into_its_original_from_the_drawer(
         assert any(f"Reason: duplicate of {first['tracking_number']}" in h for h in history)
         await browser.do("click", selector="#d-facts button.link")
         await browser.do("waitFor", selector=f'#drawer[data-id="{first["id"]}"]')
+
+        # The original's priority, set from the drawer; its row follows.
+        await browser.do("select", selector="#a-priority-to", value="urgent")
+        await browser.do("click", selector="#a-priority button[type=submit]")
+        await browser.do("waitUntil",
+                         script="return document.body.dataset.lastAction === 'a-priority'")
+        cells = (await browser.do("texts", selector=f'#tickets tr[data-id="{first["id"]}"] td'))
+        assert cells["texts"][3] == "urgent"
+    original = (await api.get(f"/api/v1/tickets/{first['id']}", headers=town.auth("manager")))
+    assert original.json()["priority"] == "urgent"
     merged = (await api.get(f"/api/v1/tickets/{duplicate['id']}",
                             headers=town.auth("manager"))).json()
     assert merged["duplicate_of"] == first["id"] and merged["status"] == "closed"
