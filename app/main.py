@@ -32,6 +32,7 @@ from app.open311.router import router as open311_router
 from app.places.router import router as places_router
 from app.popia.router import router as popia_router
 from app.realtime.router import router as realtime_router
+from app.replies.router import router as replies_router
 from app.setup.router import router as setup_router
 from app.staff.router import router as staff_router
 from app.stats.router import router as stats_router
@@ -51,7 +52,7 @@ def routers(settings: Settings) -> list[APIRouter]:
              verification_router, whatsapp_router, notify_router, setup_router,
              notes_router, casework_router, stats_router, places_router, staff_router,
              duplicates_router, open311_router, popia_router,
-             templates_router, metrics_router]
+             templates_router, metrics_router, replies_router]
     if settings.local_mode:
         found.append(realtime_router)
         found.append(storage_gateway.router)

@@ -17,6 +17,7 @@ from fastapi.responses import StreamingResponse
 from app.auth import CallerDB, CurrentCaller, client_ip
 from app.db import transaction_as
 from app.errors import Forbidden
+from app.media.router import public
 from app.tickets import export, service
 from app.tickets.schemas import (
     AssignRequest,
@@ -128,8 +129,12 @@ async def get_ticket(ticket_id: UUID, db: CallerDB, caller: CurrentCaller,
                      request: Request) -> Any:
     """With SLA status and, for staff, assignment history. A sensitive report's text is
     decrypted for SAPS liaisons and admins only, and each such read is recorded."""
-    return await service.get_ticket(db, caller=caller, ticket_id=ticket_id,
-                                    storage=request.app.state.storage)
+    ticket = await service.get_ticket(db, caller=caller, ticket_id=ticket_id,
+                                      storage=request.app.state.storage)
+    for item in ticket.get("media", []):  # local mode: on the host the caller reached
+        if item["url"]:
+            item["url"] = public(request, item["url"])
+    return ticket
 
 
 @router.patch("/tickets/{ticket_id}", response_model=TicketSummary,

@@ -2,6 +2,7 @@
 // playwright-core). Reads one JSON command per line on stdin, answers each with
 // one JSON line on stdout: {"ok": true, ...} or {"ok": false, "error": "..."}.
 // Env: CHROMIUM (executable), USER_DATA_DIR (a fresh folder).
+import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { chromium } from 'playwright-core'
 
@@ -162,6 +163,11 @@ const commands = {
   async visible({ selector }) {
     return { visible: await page.isVisible(selector) }
   },
+  // Click what starts a download; answer with the saved file's name and text.
+  async download({ selector, timeout = 15000 }) {
+    const [file] = await Promise.all([page.waitForEvent('download', { timeout }), page.click(selector)])
+    return { name: file.suggestedFilename(), text: readFileSync(await file.path(), 'utf8') }
+  },
   async dialog({ accept = true, text = '' }) {
     dialogs.push({ accept, text })
     return {}
@@ -178,8 +184,8 @@ const commands = {
   async history() {
     return { url: page.url(), length: await page.evaluate(() => window.history.length) }
   },
-  async screenshot({ path }) {
-    await page.screenshot({ path, fullPage: true })
+  async screenshot({ path, full = true }) {
+    await page.screenshot({ path, fullPage: full })
     return {}
   },
   async close() {

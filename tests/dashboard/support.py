@@ -69,8 +69,9 @@ class Browser:
     async def rows(self) -> dict[str, dict[str, Any]]:
         return {row["id"]: row for row in (await self.do("rows"))["rows"]}
 
-    async def screenshot(self, name: str) -> Path:
+    async def screenshot(self, name: str, *, full: bool = True) -> Path:
+        """The whole page, or only what the viewport shows (`full=False`: an open drawer)."""
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / name
-        await self.do("screenshot", path=str(path))
+        await self.do("screenshot", path=str(path), full=full)
         return path

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import httpx
+
+from app.main import create_app
+
 
 async def test_the_page_and_its_modules_are_served(api) -> None:
     page = await api.get("/dashboard")
@@ -44,3 +48,24 @@ async def test_leaflet_and_chart_js_are_served_from_the_installed_packages(api) 
 async def test_only_listed_libraries_are_served(api) -> None:
     for name in ("../package.json", "leaflet/package.json", "%2e%2e/pyproject.toml", "nope.js"):
         assert (await api.get(f"/vendor/{name}")).status_code == 404, name
+
+
+async def test_map_tiles_come_from_configuration(api, settings) -> None:
+    config = (await api.get("/dashboard/config.json")).json()
+    assert config["mapTileUrl"] == "" and config["mapTileAttribution"] == ""
+    tiles = "https://tiles.example.gov.za/{z}/{x}/{y}.png"
+    app = create_app(settings.model_copy(update={"map_tile_url": tiles,
+                                                 "map_tile_attribution": "© Example"}))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://app") as client:
+        config = (await client.get("/dashboard/config.json")).json()
+    assert config["mapTileUrl"] == tiles and config["mapTileAttribution"] == "© Example"
+
+
+async def test_the_workspace_modules_are_served(api) -> None:
+    page = (await api.get("/dashboard")).text
+    for library in ("/vendor/leaflet.js", "/vendor/leaflet.css", "/vendor/chart.js"):
+        assert library in page
+    for name in ("list.js", "drawer.js", "history.js", "stats.js", "replies.js"):
+        response = await api.get(f"/dashboard/static/{name}")
+        assert response.status_code == 200 and "javascript" in response.headers["content-type"]

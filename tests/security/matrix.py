@@ -612,6 +612,8 @@ FUNCTIONS: dict[str, str] = {
     "public.verified_private_reports": "the person's own, only once an admin verified them",
     "public.erase_person": "admins of the person's municipality (or the service role)",
     "public.merge_ticket": "managers and admins, tickets they may read, never protected",
+    "public.reply_to_reporter": "managers, liaisons and admins, tickets they may read; a "
+                                "protected report only when its person asked for WhatsApp",
     # Open311 readers (schema open311, the only one besides public anon may use): status,
     # service, dates and a rounded location of ordinary reports; never a protected one.
     "open311.jurisdiction": "a municipality's public code and name",

@@ -1,7 +1,7 @@
 // Drives the message library editor in headless Chromium (playwright-core, the
 // system's chromium): sign in, pick a message, write a new version, read the
 // preview, save the draft and (as an admin) approve it; screenshot at the end.
-// Env: URL, MANAGER, ADMIN (tokens), KEY, LANGUAGE, BODY, SHOT, USER_DATA_DIR.
+// Env: URL, MANAGER, ADMIN (emails), PASSWORD, KEY, LANGUAGE, BODY, SHOT, USER_DATA_DIR.
 import { chromium } from 'playwright-core'
 
 const env = process.env
@@ -17,10 +17,16 @@ const console_ = []
 page.on('pageerror', (err) => console_.push(`pageerror: ${err.message}`))
 const result = { console: console_ }
 
-async function signIn (token) {
+// Supabase Auth's email and password, as on /dashboard; whoever was signed in signs out.
+async function signIn (email) {
   await page.goto(`${env.URL}/dashboard/templates`)
   await page.waitForSelector('body[data-ready="true"]')
-  await page.fill('#token', token)
+  if (await page.isVisible('#signout')) {
+    await page.click('#signout')
+    await page.waitForSelector('body[data-ready="true"] #signin:not([hidden])')
+  }
+  await page.fill('#email', email)
+  await page.fill('#password', env.PASSWORD)
   await page.click('#signin button[type=submit]')
   await page.waitForSelector('body[data-signed-in="true"]', { timeout: 15000 })
   await page.selectOption('#key', env.KEY)

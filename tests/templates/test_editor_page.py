@@ -11,7 +11,7 @@ import tempfile
 
 from tests.dashboard.support import ARTIFACTS, CHROMIUM, ROOT
 from tests.support.server import LiveServer
-from tests.support.tenants import Tenant
+from tests.support.tenants import PASSWORD, Tenant
 
 BODY = "Update on {tracking_number}: {status}. Reply \"status\" any time."
 
@@ -23,8 +23,8 @@ async def test_a_manager_drafts_with_a_preview_and_an_admin_approves_in_the_brow
     shot = ARTIFACTS / "templates-editor.png"
     with tempfile.TemporaryDirectory(prefix="salga-chromium-") as profile:
         env = {**os.environ, "CHROMIUM": CHROMIUM, "USER_DATA_DIR": profile,
-               "URL": live_server.base_url, "MANAGER": town.tokens["manager"],
-               "ADMIN": town.tokens["admin"], "KEY": "ticket_status_changed",
+               "URL": live_server.base_url, "MANAGER": town.emails["manager"],
+               "ADMIN": town.emails["admin"], "PASSWORD": PASSWORD, "KEY": "ticket_status_changed",
                "LANGUAGE": "en", "BODY": BODY, "SHOT": str(shot)}
         proc = await asyncio.create_subprocess_exec(
             "node", str(ROOT / "tests" / "templates" / "editor.mjs"), cwd=ROOT, env=env,

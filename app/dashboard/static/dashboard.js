@@ -5,7 +5,11 @@
 // Sign-in is Supabase Auth's (email + password, "forgot password" by email):
 // supabase-js keeps the session in localStorage and refreshes it; every API
 // call and the Realtime connection use its current access token.
-import { fetchJson, label, renderRow } from '/dashboard/static/tickets.js'
+import { NEEDS_REASON, fetchJson, label } from '/dashboard/static/tickets.js'
+import { applyEvent, loadFirst, refreshCounts, setUpList, show } from '/dashboard/static/list.js'
+import { open, setUpDrawer } from '/dashboard/static/drawer.js'
+import { setUpReplies } from '/dashboard/static/replies.js'
+import { loadStats, setUpStats } from '/dashboard/static/stats.js'
 
 const $ = (id) => document.getElementById(id)
 const state = { config: null, token: null, me: null, client: null, channels: [], tickets: new Map() }
@@ -15,7 +19,6 @@ const TOPICS = {
   manager: ['municipality'],
   field_worker: [],
 }
-let reloadTimer = null
 
 // The current access token (supabase-js refreshes it when it is about to expire).
 async function freshToken() {
@@ -27,6 +30,19 @@ async function freshToken() {
 async function api(path, options) {
   await freshToken()
   return fetchJson(state, path, options)
+}
+
+async function fetchAuthed(path) {
+  await freshToken()
+  return fetch(`${state.config.apiBase}${path}`, { headers: { Authorization: `Bearer ${state.token}` } })
+}
+
+// Teams and people by name for the filters, the drawer and the history (managers and
+// admins may list them; for others the menus stay short).
+async function directory() {
+  const [teams, people] = await Promise.all([
+    api('/api/v1/teams').catch(() => []), api('/api/v1/users').catch(() => [])])
+  return { teams, people }
 }
 
 async function enterBoard() {
@@ -45,25 +61,15 @@ async function enterBoard() {
   $('newpassword').hidden = true
   $('board').hidden = false
   $('signout').hidden = false
-  await loadTickets()
+  $('templates-link').hidden = !['manager', 'admin'].includes(me.role)
+  const context = { state, me, api, fetchAuthed, showError, changeStatus, open, config: state.config,
+    onChanged: (ticket) => { show(ticket, true); refreshCounts() }, ...(await directory()) }
+  setUpList(context)
+  setUpDrawer(context)
+  setUpStats(context)
+  await Promise.all([loadFirst(), setUpReplies(context)])
   const teams = me.role === 'field_worker' ? (me.team_ids || []).map((id) => `team:${id}`) : []
   subscribe([...kinds.map((kind) => `${kind}:${me.tenant_id}`), ...teams])
-}
-
-async function loadTickets() {
-  try {
-    const page = await api('/api/v1/tickets?limit=200')
-    state.tickets = new Map(page.items.map((ticket) => [ticket.id, ticket]))
-    $('tickets').replaceChildren(...page.items.map((ticket) => renderRow(ticket, changeStatus)))
-    summarise()
-  } catch (err) {
-    showError(`Could not load tickets: ${err.message}`)
-  }
-}
-
-function scheduleReload() {
-  clearTimeout(reloadTimer)
-  reloadTimer = setTimeout(loadTickets, 300)
 }
 
 function subscribe(topics) {
@@ -83,36 +89,27 @@ function subscribe(topics) {
   }
 }
 
-// A channel event carries id, status, category, team id and SLA status only.
-function applyEvent(event) {
-  if (!event || !event.id) return
-  const known = state.tickets.get(event.id)
-  if (event.operation === 'LEFT_TEAM') { if (known) scheduleReload(); return } // no longer ours
-  if (!known) { scheduleReload(); return } // new to us: the API decides if we may see it
-  const { operation, ...fields } = event
-  const ticket = { ...known, ...fields, updated_at: new Date().toISOString() }
-  if (ticket.assigned_team_id !== known.assigned_team_id) {
-    ticket.assigned_team_name = null
-    scheduleReload() // the API knows the new team's name
-  }
-  show(ticket, true)
-}
-
-function show(ticket, flash = false) {
-  state.tickets.set(ticket.id, ticket)
-  const row = renderRow(ticket, changeStatus)
-  const old = document.querySelector(`tr[data-id="${ticket.id}"]`)
-  if (old) old.replaceWith(row)
-  else $('tickets').prepend(row)
-  if (flash) row.classList.add('flash')
-  summarise()
-}
-
+// The status menu on a row: closing or reopening needs a reason, so it opens the ticket;
+// any other allowed move asks for a confirmation first.
 async function changeStatus(id, status, select) {
   showError('')
+  const ticket = state.tickets.get(id)
+  if (NEEDS_REASON.includes(status)) {
+    select.value = ''
+    await open(id)
+    $('a-status-to').value = status
+    $('a-status-reason').required = true
+    $('a-status-reason').focus()
+    return
+  }
+  if (!confirm(`Change ${ticket.tracking_number} from "${label(ticket.status)}" to "${label(status)}"?`)) {
+    select.value = ''
+    return
+  }
   select.disabled = true
   try {
     show(await api(`/api/v1/tickets/${id}/status`, { method: 'PATCH', body: { status } }))
+    refreshCounts()
   } catch (err) {
     select.value = ''
     select.disabled = false
@@ -120,11 +117,13 @@ async function changeStatus(id, status, select) {
   }
 }
 
-function summarise() {
-  const all = [...state.tickets.values()]
-  const active = all.filter((t) => !['resolved', 'closed'].includes(t.status))
-  const overdue = active.filter((t) => (t.sla_status || '').startsWith('breached')).length
-  $('summary').textContent = `${all.length} tickets · ${active.length} active · ${overdue} overdue`
+function showView(name) {
+  for (const [view, button] of [['list', 'show-list'], ['stats', 'show-stats']]) {
+    $(`${view}-view`).hidden = view !== name
+    $(button).classList.toggle('on', view === name)
+    $(button).setAttribute('aria-pressed', String(view === name))
+  }
+  if (name === 'stats') loadStats()
 }
 
 function showLive(statuses, wanted) {
@@ -184,6 +183,8 @@ $('newpassword').addEventListener('submit', async (event) => {
 })
 
 $('signout').addEventListener('click', signOut)
+$('show-list').addEventListener('click', () => showView('list'))
+$('show-stats').addEventListener('click', () => showView('stats'))
 
 state.config = await (await fetch('/dashboard/config.json')).json()
 // A password-reset or invitation link lands here with the session in the URL.

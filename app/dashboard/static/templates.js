@@ -10,18 +10,14 @@ const SAMPLES = {
   contact: 'privacy@example.gov.za', reference: 'DSR-1A2B3C4D5E', due_date: '2026-12-23',
   number: '4', languages: 'Reply 1 for English\nPhendula ngo-4 ukuze ufumane isiXhosa',
 }
-let token = ''
+let client = null
 let role = ''
 let library = { keys: [], templates: [], languages: [] }
 
-function claims (jwt) {
-  try {
-    const part = jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')
-    return JSON.parse(atob(part))
-  } catch { return {} }
-}
-
+// Every call carries the current Supabase session's token (supabase-js refreshes it).
 async function api (path, options = {}) {
+  const { data } = await client.auth.getSession()
+  const token = data.session ? data.session.access_token : ''
   const response = await fetch(path, {
     ...options,
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
@@ -86,18 +82,36 @@ async function load () {
   show()
 }
 
+// The same Supabase Auth sign-in as /dashboard (the session is shared with the board).
+async function enter () {
+  const me = await api('/api/v1/me')
+  if (!['manager', 'admin', 'saps_liaison', 'field_worker'].includes(me.role)) {
+    await client.auth.signOut({ scope: 'local' })
+    throw new Error('the message library is for municipal staff')
+  }
+  role = me.role
+  $('who').textContent = `${me.municipality_name} · signed in as ${role.replace(/_/g, ' ')}`
+  await load()
+  $('signin').hidden = true
+  $('signout').hidden = false
+  $('editor').hidden = false
+  say('')
+  document.body.dataset.signedIn = 'true'
+}
+
 $('signin').addEventListener('submit', async (event) => {
   event.preventDefault()
-  token = $('token').value.trim()
-  const meta = claims(token).app_metadata || {}
-  role = meta.role || ''
-  $('who').textContent = role ? `Signed in as ${role}` : ''
-  try {
-    await load()
-    $('editor').hidden = false
-    say('')
-    document.body.dataset.signedIn = 'true'
-  } catch (err) { say(err.message, true) }
+  say('')
+  const { error } = await client.auth.signInWithPassword({
+    email: $('email').value.trim(), password: $('password').value,
+  })
+  if (error) { say(`Sign-in failed: ${error.message}`, true); return }
+  $('password').value = ''
+  try { await enter() } catch (err) { say(`Sign-in failed: ${err.message}`, true) }
+})
+$('signout').addEventListener('click', async () => {
+  await client.auth.signOut()
+  location.reload()
 })
 $('key').addEventListener('change', show)
 $('language').addEventListener('change', show)
@@ -122,4 +136,16 @@ $('approve').addEventListener('click', async () => {
     say(`Version ${done.version} approved: citizens receive it from now on.`)
   } catch (err) { say(err.message, true) }
 })
-document.body.dataset.ready = 'true'
+async function start () {
+  const config = await (await fetch('/dashboard/config.json')).json()
+  client = window.supabase.createClient(config.supabaseUrl, config.supabaseAnonKey, {
+    auth: { persistSession: true, autoRefreshToken: true },
+  })
+  const { data: { session } } = await client.auth.getSession()
+  if (session) {
+    try { await enter() } catch (err) { say(`Please sign in again: ${err.message}`, true) }
+  }
+  $('signin').hidden = Boolean(session) && document.body.dataset.signedIn === 'true'
+  document.body.dataset.ready = 'true'
+}
+start()

@@ -10,7 +10,13 @@ export const NEXT = {
   resolved: ['closed', 'in_progress'],
   closed: ['open'],
 }
-const SLA_LABELS = {
+// Moves that end or reopen a ticket's life: the page asks for a reason and a confirmation.
+export const NEEDS_REASON = ['closed', 'open']
+export const CATEGORIES = ['water', 'electricity', 'roads', 'waste', 'sanitation', 'other', 'gbv']
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent']
+const HEADINGS = ['Tracking no.', 'Status', 'Category', 'Priority', 'Team', 'SLA', 'Last change',
+  'Change status']
+export const SLA_LABELS = {
   on_track: 'On track',
   warning: 'Due soon',
   breached_response: 'Response overdue',
@@ -18,6 +24,7 @@ const SLA_LABELS = {
 }
 
 export const label = (status) => (status || '').replace(/_/g, ' ')
+export const categoryLabel = (category) => category === 'gbv' ? 'GBV' : label(category)
 
 export async function fetchJson(state, path, { method = 'GET', body } = {}) {
   const response = await fetch(`${state.config.apiBase}${path}`, {
@@ -45,30 +52,45 @@ function cell(text, className) {
   return td
 }
 
-function badge(text, className) {
+function small(text) {
+  const el = document.createElement('small')
+  el.className = 'assignee'
+  el.textContent = text
+  return el
+}
+
+export function badge(text, className) {
   const span = document.createElement('span')
   span.className = `badge ${className}`
   span.textContent = text
   return span
 }
 
-function when(iso) {
+export function when(iso) {
   if (!iso) return '—'
   return new Date(iso).toLocaleString('en-ZA', { dateStyle: 'medium', timeStyle: 'short' })
 }
 
-// One table row for a ticket (as the list API returns it, merged with events).
-export function renderRow(ticket, onChange) {
+// One table row for a ticket (as the list API returns it, merged with events); a click
+// on the row (not on its status menu) opens the ticket.
+export function renderRow(ticket, onChange, onOpen) {
   const tr = document.createElement('tr')
   tr.dataset.id = ticket.id
+  tr.tabIndex = 0
+  if (onOpen) {
+    tr.addEventListener('click', (event) => { if (!event.target.closest('select')) onOpen(ticket.id) })
+    tr.addEventListener('keydown', (event) => { if (event.key === 'Enter' && event.target === tr) onOpen(ticket.id) })
+  }
   tr.dataset.status = ticket.status
   tr.dataset.sensitive = String(Boolean(ticket.is_sensitive))
   tr.append(cell(ticket.tracking_number, 'tracking'))
 
   const status = cell('', 'status')
   status.replaceChildren(badge(label(ticket.status), `status-${ticket.status}`))
-  tr.append(status, cell(ticket.category === 'gbv' ? 'GBV' : label(ticket.category), 'category'), cell(ticket.priority, 'priority'))
-  tr.append(cell(ticket.assigned_team_name || (ticket.assigned_team_id ? '…' : 'Unassigned'), 'team'))
+  tr.append(status, cell(categoryLabel(ticket.category), 'category'), cell(ticket.priority, 'priority'))
+  const team = cell(ticket.assigned_team_name || (ticket.assigned_team_id ? '…' : 'Unassigned'), 'team')
+  if (ticket.assigned_to_name) team.append(document.createElement('br'), small(ticket.assigned_to_name))
+  tr.append(team)
 
   const sla = cell('', 'sla')
   sla.replaceChildren(badge(SLA_LABELS[ticket.sla_status] || ticket.sla_status || '—',
@@ -85,7 +107,9 @@ export function renderRow(ticket, onChange) {
     if (select.value) onChange(ticket.id, select.value, select)
   })
   const actions = document.createElement('td')
+  actions.className = 'act'
   actions.append(select)
   tr.append(actions)
+  HEADINGS.forEach((heading, i) => { tr.children[i].dataset.label = heading })
   return tr
 }
