@@ -101,6 +101,19 @@ async def test_a_new_citizen_reports_with_a_photo_in_isizulu_tracks_it_and_gets_
     async with Browser(**PHONE_SIZE, locale="zu-ZA") as browser:
         await browser.do("geolocation", latitude=lat, longitude=lon, origin=base)
         await browser.do("goto", url=f"{base}/?municipality={tenant.code}")
+        # isiXhosa: the page's words, and the notice once the library has it (else English,
+        # saying so). The choice is remembered over the browser's own language.
+        xhosa = await api.get("/api/v1/privacy/notice",
+                              params={"municipality": tenant.code, "language": "xh"})
+        await browser.do("select", selector="#lang", value="xh")
+        await until(browser, "return document.getElementById('notice-preview-body')"
+                             ".dataset.language === arg", "xh" if xhosa.is_success else "en")
+        assert await text(browser, "#title") == "Xela ingxaki"
+        note = await text(browser, "#notice-preview-note")
+        assert (note == "") if xhosa.is_success else ("Xhosa" in note), note
+        await browser.do("goto", url=f"{base}/")
+        assert (await browser.do("evaluate", script=(
+            "return document.getElementById('lang').value")))["value"] == "xh"
         await browser.do("select", selector="#lang", value="zu")
         assert await text(browser, "#title") == "Bika inkinga"
         # The notice before anything is collected, in isiZulu.
@@ -194,8 +207,19 @@ async def test_a_new_citizen_reports_with_a_photo_in_isizulu_tracks_it_and_gets_
         assert (await browser.do("visible", selector="#export"))["visible"]
         assert (await browser.do("visible", selector="#download-export"))["visible"]
         await browser.screenshot("citizen-8-data-zu.png")
-    assert not [line for line in browser.console if line.startswith(("error", "pageerror"))], \
-        browser.console
+    # The only failed load allowed: asking for an isiXhosa notice the library does not hold yet.
+    expected = "" if xhosa.is_success else "status of 422"
+    assert not [line for line in browser.console if line.startswith(("error", "pageerror"))
+                and not (expected and expected in line)], browser.console
+
+
+async def followers(database_url: str, reference: str) -> list[str]:
+    async with await AsyncConnection.connect(database_url, row_factory=dict_row) as conn:
+        cur = await conn.execute(
+            "select p.phone from public.ticket_followers f join public.tickets t on t.id ="
+            " f.ticket_id join public.profiles p on p.id = f.user_id where t.tracking_number = %s",
+            (reference,))
+        return [r["phone"] for r in await cur.fetchall()]
 
 
 async def consent_state(database_url: str, phone: str) -> list[tuple[str, bool]]:
@@ -265,6 +289,24 @@ async def test_a_protected_report_from_the_web_with_a_quick_exit_that_leaves_no_
         options = (await browser.do("evaluate", script=(
             "return [...document.querySelectorAll('#category option')].map(o => o.value)")))
         assert "gbv" not in options["value"]  # never in the ordinary list
+
+        # An ordinary report first: the same burst pipe is already open there, so this person
+        # follows that one instead of filing it again.
+        lat, lon = -26.2 - (uuid.uuid4().int % 1000) / 1e5, 28.0 + (uuid.uuid4().int % 1000) / 1e5
+        earlier = await api.post("/api/v1/reports", headers=tenant.auth("citizen"), json={
+            "category": "sanitation", "description": "Sewage in the street",
+            "latitude": lat, "longitude": lon})
+        earlier_ref = earlier.json()["tracking_number"]
+        await browser.do("geolocation", latitude=lat, longitude=lon, origin=base)
+        await browser.do("select", selector="#category", value="sanitation")
+        await browser.do("fill", selector="#description", value="Indle emgwaqweni")
+        await browser.do("click", selector="#use-location")
+        await until(browser, "return document.getElementById('coords').textContent.length > 0")
+        await browser.do("click", selector="#file")
+        await browser.do("click", selector=f'#similar-list li[data-ref="{earlier_ref}"] button')
+        await browser.do("waitFor", selector="#view-mine")
+        assert earlier_ref in await text(browser, "#info")
+        assert await followers(database_url, earlier_ref) == [phone]
         await browser.do("click", selector="#need-help")
         await browser.do("waitFor", selector="#view-help")
         emergency = await text(browser, "#emergency")

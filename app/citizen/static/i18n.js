@@ -49,6 +49,7 @@ export const TEXT = {
     track_title: 'Track a report', track_number: 'Tracking number', track_go: 'Show',
     track_unknown: 'We found no report with this number.', track_history: 'What happened',
     resolved_on: 'Resolved', closed_on: 'Closed', failed: 'Something went wrong: {msg}',
+    kind_access: 'a copy of my data', kind_correction: 'a correction', kind_deletion: 'deletion', kind_objection: 'an objection', request_open: 'received', request_extended: 'extended', request_completed: 'answered', due: 'answer by',
   },
   zu: {
     title: 'Bika inkinga', language: 'Ulimi', nav_report: 'Bika', nav_mine: 'Imibiko yami',
@@ -96,6 +97,7 @@ export const TEXT = {
     track_title: 'Landelela umbiko', track_number: 'Inombolo yokulandelela', track_go: 'Bonisa',
     track_unknown: 'Asitholanga mbiko onale nombolo.', track_history: 'Okwenzekile',
     resolved_on: 'Kuxazululwe', closed_on: 'Kuvalwe', failed: 'Kukhona okungahambanga kahle: {msg}',
+    kind_access: 'ikhophi yemininingwane yami', kind_correction: 'ukulungiswa', kind_deletion: 'ukususwa', kind_objection: 'ukuphikisa', request_open: 'kutholakele', request_extended: 'kunwetshiwe', request_completed: 'kuphenduliwe', due: 'impendulo ngo-',
   },
   af: {
     title: "Meld 'n probleem", language: 'Taal', nav_report: 'Meld', nav_mine: 'My verslae',
@@ -143,6 +145,7 @@ export const TEXT = {
     track_title: "Volg 'n verslag", track_number: 'Volgnommer', track_go: 'Wys',
     track_unknown: "Ons het geen verslag met hierdie nommer gevind nie.", track_history: 'Wat gebeur het',
     resolved_on: 'Opgelos', closed_on: 'Gesluit', failed: 'Iets het skeefgeloop: {msg}',
+    kind_access: "'n afskrif van my inligting", kind_correction: "'n regstelling", kind_deletion: 'skrapping', kind_objection: "'n beswaar", request_open: 'ontvang', request_extended: 'verleng', request_completed: 'beantwoord', due: 'antwoord teen',
   },
   xh: {
     title: 'Xela ingxaki', language: 'Ulwimi', nav_report: 'Xela', nav_mine: 'Iingxelo zam',
@@ -190,6 +193,7 @@ export const TEXT = {
     track_title: 'Landela ingxelo', track_number: 'Inombolo yokulandela', track_go: 'Bonisa',
     track_unknown: 'Asifumananga ngxelo inale nombolo.', track_history: 'Okwenzekileyo',
     resolved_on: 'Isonjululwe', closed_on: 'Ivaliwe', failed: 'Kukho into engahambanga kakuhle: {msg}',
+    kind_access: 'ikopi yeenkcukacha zam', kind_correction: 'ulungiso', kind_deletion: 'ukucinywa', kind_objection: 'inkcaso', request_open: 'ifunyenwe', request_extended: 'yongezwe ixesha', request_completed: 'iphendulwe', due: 'impendulo ngomhla',
   },
 }
 

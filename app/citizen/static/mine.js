@@ -68,7 +68,7 @@ async function loadData() {
     records.some((r) => r.purpose === p)).map((p) => consentItem(p, records)))
   $('requests').replaceChildren(...(requests.length ? requests.map((r) => element('li',
     { dataset: { reference: r.reference, kind: r.kind } },
-    `${r.reference} · ${r.kind} · ${r.status} · ${when(r.due_at)}`)) : [element('li', { textContent: t('none') })]))
+    `${r.reference} · ${t(`kind_${r.kind}`)} · ${t(`request_${r.status}`)} · ${t('due')} ${when(r.due_at)}`)) : [element('li', { textContent: t('none') })]))
 }
 
 async function askForData() {

@@ -13,7 +13,6 @@ let checked = false  // similar reports already shown for this location and cate
 function setPoint(latitude, longitude) {
   here.latitude = Number(latitude.toFixed(6))
   here.longitude = Number(longitude.toFixed(6))
-  checked = false
   const point = [here.latitude, here.longitude]
   if (marker) marker.setLatLng(point)
   else marker = window.L.marker(point).addTo(map)
@@ -21,6 +20,7 @@ function setPoint(latitude, longitude) {
   $('coords').textContent = `${here.latitude.toFixed(5)}, ${here.longitude.toFixed(5)}`
   $('coords').dataset.latitude = here.latitude
   $('coords').dataset.longitude = here.longitude
+  unsimilar()
 }
 
 // Tiles come from configuration; without a tile server the marker and coordinates still show.
@@ -87,6 +87,7 @@ async function similar(body) {
   if (!found.length) return false
   $('similar-list').replaceChildren(...found.map(similarItem))
   $('similar').hidden = false
+  $('file').hidden = true  // the choice is now: follow one, or send mine anyway
   return true
 }
 
@@ -130,9 +131,15 @@ async function file(force) {
   }
 }
 
+function unsimilar() {
+  checked = false
+  $('similar').hidden = true
+  $('file').hidden = false
+}
+
 function reset() {
   $('report-form').reset()
-  $('similar').hidden = true
+  unsimilar()
   $('coords').textContent = ''
   here.latitude = here.longitude = null
   checked = false
@@ -145,7 +152,7 @@ export function install(given) {
   $('use-location').addEventListener('click', () => useLocation().catch(failed))
   $('report-form').addEventListener('submit', (e) => { e.preventDefault(); file(false) })
   $('file-anyway').addEventListener('click', () => file(true))
-  $('category').addEventListener('change', () => { checked = false; $('similar').hidden = true })
+  $('category').addEventListener('change', unsimilar)
   $('another').addEventListener('click', () => show('report'))
   $('view-report').addEventListener('transitionend', () => map && map.invalidateSize())
   onShowReport()
