@@ -10,7 +10,8 @@ import * as help from './help.js'
 function municipality() {
   const named = new URLSearchParams(location.search).get('municipality')
   if (named && /^[A-Za-z]{2,8}$/.test(named)) sessionStorage.setItem('salga.municipality', named)
-  return sessionStorage.getItem('salga.municipality') || state.config.municipality
+  return sessionStorage.getItem('salga.municipality') || state.config.municipality ||
+    $('municipality').value.trim()
 }
 
 async function signedIn() {
@@ -172,6 +173,9 @@ async function start() {
   help.install({ enter })
   if (await signedIn()) await enter().catch(failed)
   else {
+    // No municipality configured nor named by the link: the person types its code.
+    $('municipality-box').hidden = Boolean(municipality())
+    $('municipality').addEventListener('change', () => previewNotice())
     await show('signin')
     await previewNotice()
   }

@@ -4,6 +4,7 @@ export const LANGUAGES = { en: 'English', zu: 'isiZulu', af: 'Afrikaans', xh: 'i
 
 export const TEXT = {
   en: {
+    municipality: 'Municipality code (for example DEMO)',
     title: 'Report a problem', language: 'Language', nav_report: 'Report', nav_mine: 'My reports',
     nav_data: 'My data', nav_track: 'Track', sign_out: 'Sign out',
     signin_title: 'Sign in or sign up', phone: 'Phone number', send_code: 'Send me a code',
@@ -52,6 +53,7 @@ export const TEXT = {
     kind_access: 'a copy of my data', kind_correction: 'a correction', kind_deletion: 'deletion', kind_objection: 'an objection', request_open: 'received', request_extended: 'extended', request_completed: 'answered', due: 'answer by',
   },
   zu: {
+    municipality: 'Ikhodi kamasipala (isibonelo DEMO)',
     title: 'Bika inkinga', language: 'Ulimi', nav_report: 'Bika', nav_mine: 'Imibiko yami',
     nav_data: 'Imininingwane yami', nav_track: 'Landelela', sign_out: 'Phuma',
     signin_title: 'Ngena noma bhalisa', phone: 'Inombolo yocingo', send_code: 'Ngithumelele ikhodi',
@@ -100,6 +102,7 @@ export const TEXT = {
     kind_access: 'ikhophi yemininingwane yami', kind_correction: 'ukulungiswa', kind_deletion: 'ukususwa', kind_objection: 'ukuphikisa', request_open: 'kutholakele', request_extended: 'kunwetshiwe', request_completed: 'kuphenduliwe', due: 'impendulo ngo-',
   },
   af: {
+    municipality: 'Munisipaliteitskode (byvoorbeeld DEMO)',
     title: "Meld 'n probleem", language: 'Taal', nav_report: 'Meld', nav_mine: 'My verslae',
     nav_data: 'My inligting', nav_track: 'Volg', sign_out: 'Teken uit',
     signin_title: 'Teken in of registreer', phone: 'Foonnommer', send_code: "Stuur vir my 'n kode",
@@ -148,6 +151,7 @@ export const TEXT = {
     kind_access: "'n afskrif van my inligting", kind_correction: "'n regstelling", kind_deletion: 'skrapping', kind_objection: "'n beswaar", request_open: 'ontvang', request_extended: 'verleng', request_completed: 'beantwoord', due: 'antwoord teen',
   },
   xh: {
+    municipality: 'Ikhowudi kamasipala (umzekelo DEMO)',
     title: 'Xela ingxaki', language: 'Ulwimi', nav_report: 'Xela', nav_mine: 'Iingxelo zam',
     nav_data: 'Iinkcukacha zam', nav_track: 'Landela', sign_out: 'Phuma',
     signin_title: 'Ngena okanye bhalisa', phone: 'Inombolo yefowuni', send_code: 'Ndithumelele ikhowudi',
