@@ -6,6 +6,7 @@ export that lists who worked with it. And a protected report, with the quick exi
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 import threading
@@ -213,6 +214,19 @@ async def test_a_new_citizen_reports_with_a_photo_in_isizulu_tracks_it_and_gets_
                 and not (expected and expected in line)], browser.console
 
 
+async def refresh_refused(api: httpx.AsyncClient, settings: Settings, token: str) -> bool:
+    """The logout is sent as the page leaves (keepalive): give it a moment to arrive."""
+    for _ in range(50):
+        answer = await api.post("/auth/v1/token", params={"grant_type": "refresh_token"},
+                                json={"refresh_token": token},
+                                headers={"apikey": settings.supabase_anon_key})
+        if answer.status_code >= 400:
+            return True
+        token = answer.json()["refresh_token"]  # (rotated; the old one is spent)
+        await asyncio.sleep(0.1)
+    return False
+
+
 async def followers(database_url: str, reference: str) -> list[str]:
     async with await AsyncConnection.connect(database_url, row_factory=dict_row) as conn:
         cur = await conn.execute(
@@ -327,6 +341,9 @@ async def test_a_protected_report_from_the_web_with_a_quick_exit_that_leaves_no_
         assert (await api.get(f"/api/v1/track/{reference.group(0)}")).status_code == 404
 
         # Quick exit: a neutral site replaces the page; nothing of it stays behind.
+        refresh = (await browser.do("evaluate", script=(
+            "const key = Object.keys(localStorage).find((k) => k.endsWith('-auth-token'));"
+            " return JSON.parse(localStorage.getItem(key)).refresh_token")))["value"]
         before = await browser.do("history")
         await browser.do("click", selector="#quick-exit")
         await until(browser, "return !location.href.startsWith(arg)", base)
@@ -348,3 +365,55 @@ async def test_a_protected_report_from_the_web_with_a_quick_exit_that_leaves_no_
         assert stored == [], stored
         assert (await browser.do("visible", selector="#view-signin"))["visible"]
         await browser.screenshot("citizen-11-after-exit.png")
+        # The session ended at Auth too: its refresh token no longer works.
+        assert await refresh_refused(api, settings, refresh)
+
+        # The public tracker shows the protected number exactly as a made-up one.
+        shown = []
+        for ref in (reference.group(0), f"{tenant.code}-2026-P000000"):
+            await browser.do("goto", url=f"{base}/track/{ref}")
+            await until(browser, "return document.body.dataset.found === 'false'")
+            shown.append(await text(browser, "main"))
+        assert shown[0].replace(reference.group(0), "#") == shown[1].replace(
+            f"{tenant.code}-2026-P000000", "#"), shown
+
+
+async def test_an_email_sign_up_in_afrikaans_acknowledges_the_notice_once(
+    live_server: LiveServer, tenant: Tenant, database_url: str,
+) -> None:
+    base = live_server.base_url
+    email = f"inwoner.{uuid.uuid4().hex[:10]}@test.salga.example"
+    async with Browser(**PHONE_SIZE, locale="af-ZA") as browser:
+        # No municipality configured nor in the link: the page asks for its code.
+        await browser.do("goto", url=f"{base}/")
+        assert await text(browser, "#title") == "Meld 'n probleem"
+        assert (await browser.do("visible", selector="#municipality"))["visible"]
+        await browser.do("fill", selector="#municipality", value=tenant.code)
+        await browser.do("click", selector="#email-box summary")
+        await browser.do("fill", selector="#email", value=email)
+        await browser.do("fill", selector="#password", value="a long enough password")
+        await browser.do("click", selector="#email-signup")
+        await browser.do("waitFor", selector="#view-notice")
+        assert (await browser.do("evaluate", script=(
+            "return document.getElementById('notice-body').dataset.language")))["value"] == "af"
+        await browser.do("click", selector="#notice-ack")
+        await browser.do("click", selector="#acknowledge")
+        await browser.do("waitFor", selector="#view-report")
+        await browser.screenshot("citizen-12-report-af.png")
+        await browser.do("click", selector="#signout")
+        await browser.do("waitFor", selector="#view-signin")
+        # Signing in again: the notice of this version is not asked for a second time.
+        await browser.do("click", selector="#email-box summary")
+        await browser.do("fill", selector="#email", value=email)
+        await browser.do("fill", selector="#password", value="a long enough password")
+        await browser.do("click", selector="#email-signin")
+        await browser.do("waitFor", selector="#view-report")
+    async with await AsyncConnection.connect(database_url, row_factory=dict_row) as conn:
+        cur = await conn.execute(
+            "select p.tenant_id, p.preferred_language, count(c.id) as acknowledgements"
+            "  from public.profiles p join auth.users u on u.id = p.id"
+            "  left join public.consent_records c on c.user_id = p.id"
+            "   and c.purpose = 'privacy_notice'"
+            " where u.email = %s group by p.tenant_id, p.preferred_language", (email,))
+        row = await cur.fetchone()
+    assert row == {"tenant_id": tenant.id, "preferred_language": "af", "acknowledgements": 1}

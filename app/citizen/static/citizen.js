@@ -166,6 +166,9 @@ async function start() {
   state.client = window.supabase.createClient(state.config.supabaseUrl, state.config.supabaseAnonKey, {
     auth: { persistSession: true, autoRefreshToken: true, detectSessionInUrl: true },
   })
+  state.client.auth.onAuthStateChange((_event, session) => {
+    state.token = session ? session.access_token : null
+  })
   applyLanguage(state.lang)
   wire()
   report.install({ needNotice })

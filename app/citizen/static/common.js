@@ -9,6 +9,7 @@ export const state = {
   notice: null,    // the notice shown (id, version, language, body)
   after: 'report', // where to go once signed in and the notice is acknowledged
   view: null,
+  token: null,     // the current access token (kept for the quick exit, which cannot wait)
 }
 
 export const $ = (id) => document.getElementById(id)

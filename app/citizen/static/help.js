@@ -9,6 +9,7 @@ let hooks = {}
 // Replace this page with a neutral site: the form emptied, the page's stored state (the
 // session included) cleared, and this entry of the history replaced, so Back does not return.
 export function quickExit() {
+  endSession()
   for (const form of document.querySelectorAll('form')) form.reset()
   document.body.replaceChildren()
   try {
@@ -17,6 +18,16 @@ export function quickExit() {
   } catch { /* storage may be unavailable; nothing to clear then */ }
   history.replaceState(null, '', '/')
   location.replace(state.config.quickExitUrl)
+}
+
+// Ends this browser's session at Auth too (its refresh token stops working), without
+// waiting: the request outlives the page (keepalive) and leaving is never delayed.
+function endSession() {
+  if (!state.token) return
+  fetch(`${state.config.supabaseUrl}/auth/v1/logout?scope=local`, {
+    method: 'POST', keepalive: true,
+    headers: { authorization: `Bearer ${state.token}`, apikey: state.config.supabaseAnonKey },
+  }).catch(() => {})
 }
 
 async function signedIn() {

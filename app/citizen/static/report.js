@@ -117,12 +117,19 @@ async function file(force) {
     if (!force && await similar(body)) return
     info(t('filing'))
     const receipt = await api('/api/v1/reports', { method: 'POST', body })
-    await uploadPhotos(receipt.id, [...$('photos').files])
+    // Filed: the number is shown whatever happens to the photos.
+    let photoError = null
+    try {
+      await uploadPhotos(receipt.id, [...$('photos').files])
+    } catch (err) {
+      photoError = err
+    }
     reset()
     info('')
     $('tracking-number').textContent = receipt.tracking_number
     $('track-link').href = `/track/${encodeURIComponent(receipt.tracking_number)}`
     await show('filed')
+    if (photoError) failed(photoError)
   } catch (err) {
     if (err instanceof ApiError && err.status === 428) return hooks.needNotice()
     failed(err)
