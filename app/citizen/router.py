@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
@@ -17,6 +18,7 @@ from fastapi.responses import FileResponse
 from app.auth import CallerDB, CurrentCaller
 from app.citizen import service
 from app.citizen.schemas import PageConfig, Tracked
+from app.config import Settings
 from app.db import transaction_as
 from app.duplicates.schemas import PossibleDuplicate
 from app.errors import NotFound
@@ -32,17 +34,42 @@ pages = APIRouter(tags=["citizen page"], include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["citizen page"])
 
 
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else ""
+
+
+def page_policy(settings: Settings) -> str:
+    """What the page may load and talk to: our origin, Supabase (HTTP and its WebSocket) and
+    the configured tile server. Scripts only from files; nothing may frame the page."""
+    supabase = origin_of(settings.supabase_url)
+    tiles = origin_of(settings.map_tile_url.replace("{s}", "a"))
+    socket = supabase.replace("http", "ws", 1) if supabase else ""
+    return "; ".join([
+        "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'",
+        f"img-src 'self' data: blob: {supabase} {tiles}".rstrip(),
+        f"connect-src 'self' {supabase} {socket}".rstrip(),
+        "frame-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'",
+        "frame-ancestors 'none'"])
+
+
+def page(request: Request, name: str) -> FileResponse:
+    return FileResponse(STATIC / name, media_type="text/html", headers={
+        "content-security-policy": page_policy(request.app.state.settings),
+        "referrer-policy": "no-referrer", "x-content-type-options": "nosniff"})
+
+
 @pages.get("/")
-async def report_page() -> FileResponse:
+async def report_page(request: Request) -> FileResponse:
     """Report a problem, my reports, my data."""
-    return FileResponse(STATIC / "index.html", media_type="text/html")
+    return page(request, "index.html")
 
 
 @pages.get("/track")
 @pages.get("/track/{tracking_number}")
-async def track_page(tracking_number: str = "") -> FileResponse:
+async def track_page(request: Request, tracking_number: str = "") -> FileResponse:
     """The page reads the number from its own address and asks the API."""
-    return FileResponse(STATIC / "track.html", media_type="text/html")
+    return page(request, "track.html")
 
 
 @pages.get("/citizen/config.json", response_model=PageConfig)

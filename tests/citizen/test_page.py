@@ -35,3 +35,15 @@ async def test_the_config_names_our_origin_the_municipality_and_the_tiles(
 async def test_nothing_outside_the_static_folder_is_served(api: httpx.AsyncClient) -> None:
     for name in ("..%2Frouter.py", "nope.js", "index.html", "..%2F..%2Fconfig.py"):
         assert (await api.get(f"/citizen/static/{name}")).status_code == 404, name
+
+
+async def test_the_pages_load_only_from_our_origin_and_supabase_and_cannot_be_framed(
+    api: httpx.AsyncClient,
+) -> None:
+    for path in ("/", "/track/DEMO-2026-000001"):
+        headers = (await api.get(path)).headers
+        policy = dict(part.strip().split(" ", 1) for part in
+                      headers["content-security-policy"].split(";"))
+        assert policy["script-src"] == "'self'" and policy["frame-ancestors"] == "'none'"
+        assert policy["object-src"] == "'none'" and policy["base-uri"] == "'none'"
+        assert headers["referrer-policy"] == "no-referrer"

@@ -21,14 +21,20 @@ async function signedIn() {
 
 // The notice in the page's language; isiXhosa falls back to English until the library has it.
 async function fetchNotice(query) {
+  const lang = state.lang
   try {
-    state.apiLang = state.lang
-    return { ...(await api(`/api/v1/privacy/notice?${query}language=${state.lang}`)), fallback: false }
+    return { ...(await api(`/api/v1/privacy/notice?${query}language=${lang}`)), fallback: false }
   } catch (err) {
-    if (!(err instanceof ApiError) || err.status !== 422 || state.lang === 'en') throw err
-    state.apiLang = 'en'
+    if (!(err instanceof ApiError) || err.status !== 422 || lang === 'en') throw err
     return { ...(await api(`/api/v1/privacy/notice?${query}language=en`)), fallback: true }
   }
+}
+
+// The person's notice; the API then speaks its language to them (reports, consents).
+async function personalNotice() {
+  state.notice = await fetchNotice('')
+  state.apiLang = state.notice.language
+  return state.notice
 }
 
 function renderNotice(notice, bodyId, noteId) {
@@ -42,9 +48,11 @@ function renderNotice(notice, bodyId, noteId) {
 async function previewNotice() {
   const code = municipality()
   if (!code) return
+  const asked = state.lang
   try {
-    renderNotice(await fetchNotice(`municipality=${encodeURIComponent(code)}&`),
-      'notice-preview-body', 'notice-preview-note')
+    const notice = await fetchNotice(`municipality=${encodeURIComponent(code)}&`)
+    // A slower answer for a language since changed is not shown over the newer one.
+    if (asked === state.lang) renderNotice(notice, 'notice-preview-body', 'notice-preview-note')
   } catch { /* the notice is shown again, and must be acknowledged, after sign-in */ }
 }
 
@@ -56,7 +64,7 @@ function acknowledged(notice, consents) {
 // Signed in: the notice must have been acknowledged (once per version) before reporting.
 export async function enter() {
   $('nav').hidden = false
-  state.notice = await fetchNotice('')
+  await personalNotice()
   const consents = await api('/api/v1/me/consents')
   if (acknowledged(state.notice, consents)) return show(state.after)
   renderNotice(state.notice, 'notice-body', 'notice-note')
@@ -81,7 +89,7 @@ async function acknowledge(event) {
 
 // A 428 from filing (the notice changed since): show it again.
 export async function needNotice() {
-  renderNotice(state.notice = await fetchNotice(''), 'notice-body', 'notice-note')
+  renderNotice(await personalNotice(), 'notice-body', 'notice-note')
   await show('notice')
 }
 
@@ -137,7 +145,10 @@ async function setLanguage(lang) {
   applyLanguage(lang)
   if (await signedIn()) {
     if (state.view === 'notice') await needNotice().catch(failed)
-    else if (state.view) await show(state.view)
+    else {
+      await personalNotice().catch(failed)
+      if (state.view) await show(state.view)
+    }
   } else {
     await previewNotice()
   }
