@@ -405,6 +405,10 @@ async def test_an_email_sign_up_in_afrikaans_acknowledges_the_notice_once(
         await browser.do("click", selector="#notice-ack")
         await browser.do("click", selector="#acknowledge")
         await browser.do("waitFor", selector="#view-report")
+        # No location permission here: a tap on the map (no tiles) sets the point.
+        await browser.do("click", selector="#map")
+        await until(browser, "return document.getElementById('coords').textContent.length > 0")
+        assert (await browser.do("visible", selector=".leaflet-marker-icon"))["visible"]
         await browser.screenshot("citizen-12-report-af.png")
         await browser.do("click", selector="#signout")
         await browser.do("waitFor", selector="#view-signin")
