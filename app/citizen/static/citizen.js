@@ -52,7 +52,9 @@ async function previewNotice() {
   try {
     const notice = await fetchNotice(`municipality=${encodeURIComponent(code)}&`)
     // A slower answer for a language since changed is not shown over the newer one.
-    if (asked === state.lang) renderNotice(notice, 'notice-preview-body', 'notice-preview-note')
+    if (asked !== state.lang) return
+    renderNotice(notice, 'notice-preview-body', 'notice-preview-note')
+    $('notice-preview').hidden = false
   } catch { /* the notice is shown again, and must be acknowledged, after sign-in */ }
 }
 
