@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import httpx
 
+from app.citizen.router import page_policy
 from app.config import Settings
+from tests.conftest import base_settings
 
 
 async def test_the_pages_and_their_modules_are_served(api: httpx.AsyncClient) -> None:
@@ -47,3 +49,13 @@ async def test_the_pages_load_only_from_our_origin_and_supabase_and_cannot_be_fr
         assert policy["script-src"] == "'self'" and policy["frame-ancestors"] == "'none'"
         assert policy["object-src"] == "'none'" and policy["base-uri"] == "'none'"
         assert headers["referrer-policy"] == "no-referrer"
+
+
+def test_a_real_project_and_a_tile_server_are_named_in_the_policy() -> None:
+    settings = base_settings(map_tile_url="https://{s}.tiles.example.org/{z}/{x}/{y}.png")
+    settings.supabase_url = "https://abcd.supabase.co"  # as on a real project
+    policy = dict(part.strip().split(" ", 1) for part in page_policy(settings).split(";"))
+    assert "https://abcd.supabase.co" in policy["connect-src"]
+    assert "wss://abcd.supabase.co" in policy["connect-src"]
+    assert "https://a.tiles.example.org" in policy["img-src"]
+    assert policy["script-src"] == "'self'"
