@@ -68,6 +68,14 @@ class Settings(BaseSettings):
     twilio_auth_token: str = ""
     twilio_api_base_url: str = ""
     public_base_url: str = "http://127.0.0.1:8000"
+    # The citizen page: the municipality it signs people up with (its code; a link may
+    # name another with ?municipality=CODE) and the map's tile server ({z}/{x}/{y}; empty:
+    # no tiles, the marker and coordinates still show).
+    citizen_municipality: str = ""
+    map_tile_url: str = ""
+    map_tile_attribution: str = ""
+    # Where "Leave now" on the page for someone who is not safe goes: an ordinary site.
+    quick_exit_url: str = "https://www.google.com/search?q=weather+today"
 
     local_storage_dir: Path = Field(default=LOCAL_DIR / "storage")
     # Local Auth (local mode): its own connection as supabase_auth_admin (derived

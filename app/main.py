@@ -14,6 +14,8 @@ from app.authserver import build as authserver_build
 from app.authserver.router import install as install_authserver
 from app.authserver.router import router as authserver_router
 from app.casework.router import router as casework_router
+from app.citizen.router import api as citizen_api
+from app.citizen.router import pages as citizen_pages
 from app.config import Settings, get_settings
 from app.dashboard.router import router as dashboard_router
 from app.db import open_pool
@@ -52,7 +54,8 @@ def routers(settings: Settings) -> list[APIRouter]:
              verification_router, whatsapp_router, notify_router, setup_router,
              notes_router, casework_router, stats_router, places_router, staff_router,
              duplicates_router, open311_router, popia_router,
-             templates_router, metrics_router, replies_router]
+             templates_router, metrics_router, replies_router,
+             citizen_api, citizen_pages]
     if settings.local_mode:
         found.append(realtime_router)
         found.append(storage_gateway.router)

@@ -29,4 +29,4 @@ delete from public.message_template_keys where kind = 'reply';
 alter table public.message_template_keys
   drop constraint message_template_keys_kind_check,
   add constraint message_template_keys_kind_check
-    check (kind in ('conversation', 'notification', 'notice', 'label'));
+    check (kind in ('conversation', 'notification', 'notice', 'label', 'words'));

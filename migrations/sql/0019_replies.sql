@@ -17,7 +17,7 @@
 alter table public.message_template_keys
   drop constraint message_template_keys_kind_check,
   add constraint message_template_keys_kind_check
-    check (kind in ('conversation', 'notification', 'notice', 'label', 'reply'));
+    check (kind in ('conversation', 'notification', 'notice', 'label', 'words', 'reply'));
 
 insert into public.message_template_keys (template_key, kind, variables) values
   ('reply_received', 'reply', array['tracking_number']::text[]),
@@ -37,7 +37,11 @@ insert into public.message_templates (template_key, language, body, status) valu
   ('reply_team_on_the_way', 'af', 'Oor jou verslag {tracking_number}: ''n span is gestuur en sal binnekort daar wees.', 'approved'),
   ('reply_fixed_check', 'en', 'About your report {tracking_number}: we believe this is fixed. If it is not, reply to this message.', 'approved'),
   ('reply_fixed_check', 'zu', 'Mayelana nombiko wakho {tracking_number}: sikholwa ukuthi sekulungisiwe. Uma kungenjalo, phendula lo myalezo.', 'approved'),
-  ('reply_fixed_check', 'af', 'Oor jou verslag {tracking_number}: ons glo dit is reggemaak. As dit nie is nie, antwoord hierdie boodskap.', 'approved');
+  ('reply_fixed_check', 'af', 'Oor jou verslag {tracking_number}: ons glo dit is reggemaak. As dit nie is nie, antwoord hierdie boodskap.', 'approved'),
+  ('reply_received', 'xh', 'Malunga nengxelo yakho {tracking_number}: siyifumene, kwaye iqela liyayiphanda.', 'approved'),
+  ('reply_more_information', 'xh', 'Malunga nengxelo yakho {tracking_number}: sidinga iinkcukacha ezingakumbi. Nceda uphendule lo myalezo ngeenkcukacha ezongezelelweyo.', 'approved'),
+  ('reply_team_on_the_way', 'xh', 'Malunga nengxelo yakho {tracking_number}: iqela lithunyelwe kwaye liza kufika kungekudala.', 'approved'),
+  ('reply_fixed_check', 'xh', 'Malunga nengxelo yakho {tracking_number}: sikholelwa ukuba sekulungisiwe. Ukuba akunjalo, phendula lo myalezo.', 'approved');
 
 -- ---------------------------------------------------------------------
 -- A retried reply is one reply: the page sends a fresh key with each reply

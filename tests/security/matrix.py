@@ -614,6 +614,9 @@ FUNCTIONS: dict[str, str] = {
     "public.merge_ticket": "managers and admins, tickets they may read, never protected",
     "public.reply_to_reporter": "managers, liaisons and admins, tickets they may read; a "
                                 "protected report only when its person asked for WhatsApp",
+    # Public tracking (0020): for anyone holding a number; nothing for a protected report.
+    "public.track_report": "status, category and dates of an ordinary report; nothing for a "
+                           "protected or unknown number (tests/citizen/test_tracking.py)",
     # Open311 readers (schema open311, the only one besides public anon may use): status,
     # service, dates and a rounded location of ordinary reports; never a protected one.
     "open311.jurisdiction": "a municipality's public code and name",

@@ -1,0 +1,2 @@
+-- 0020 undone.
+drop function if exists public.track_report(text);
