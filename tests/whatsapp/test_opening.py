@@ -197,7 +197,8 @@ async def test_unclear_answers_get_the_question_again_short(wa: WhatsApp, town: 
                                              + emergency("xh"))
     assert await wa.say(phone, "hayi") == text("sensitive_declined", "xh") + "\n\n" + text(
         "menu", "xh", **{c: label("cat", c, "xh") for c in (
-            "water", "electricity", "roads", "waste", "sanitation", "gbv", "other")})
+            "water", "electricity", "roads", "waste", "sanitation", "gbv", "other")}
+    ) + "\n\n" + emergency("xh")  # declining still leaves the emergency numbers
     await wa.say(phone, "inkunkuma")
     await wa.say(phone, "Inkunkuma ayiqokelelwanga iiveki ezimbini")
     await wa.say(phone, "Ndlovu Street 14")
