@@ -69,8 +69,10 @@ class Settings(BaseSettings):
     twilio_api_base_url: str = ""
     public_base_url: str = "http://127.0.0.1:8000"
     # The citizen page: the municipality it signs people up with (its code; a link may
-    # name another with ?municipality=CODE) and the map's tile server ({z}/{x}/{y}; empty:
-    # no tiles, the marker and coordinates still show).
+    # name another with ?municipality=CODE). Map tiles for every page's map (the citizen
+    # page, the dashboard's ticket drawer and field view), e.g. an OpenStreetMap tile
+    # server's "https://tile.example/{z}/{x}/{y}.png"; empty: no tiles, the marker and
+    # coordinates still show.
     citizen_municipality: str = ""
     map_tile_url: str = ""
     map_tile_attribution: str = ""
@@ -96,11 +98,6 @@ class Settings(BaseSettings):
     # The Realtime gateway encodes each broadcast once per kind of client;
     # False encodes per client (kept only so benchmarks can compare the two).
     realtime_shared_encoding: bool = True
-    # Map tiles for the dashboard's ticket map (e.g. an OpenStreetMap tile server's
-    # "https://tile.example/{z}/{x}/{y}.png"); empty shows the marker and coordinates alone.
-    map_tile_url: str = ""
-    map_tile_attribution: str = ""
-
     @property
     def local_mode(self) -> bool:
         """No Supabase project configured: we serve its Storage/Realtime surfaces ourselves."""

@@ -20,7 +20,7 @@ from twilio.rest.content.v1.content import ContentList
 
 from app.templates import render
 from app.templates.render import Library
-from app.vocab import CATEGORIES, LANGUAGES, Conn
+from app.vocab import CATEGORIES, Conn
 from app.whatsapp import repository as repo
 from app.whatsapp.interactive import CATEGORIES as CATEGORY_LIST
 from app.whatsapp.interactive import LANGUAGE, YES_NO
@@ -29,9 +29,9 @@ BODY = "{{1}}"
 
 
 def languages(lib: Library) -> list[str]:
-    """The library's languages, the platform's own first."""
+    """The library's languages (those that name themselves), English first."""
     found = {language for (key, language) in lib.texts if key == "language_name"}
-    return [lang for lang in LANGUAGES if lang in found] + sorted(found - set(LANGUAGES))
+    return sorted(found, key=lambda code: (code != "en", code))
 
 
 def definitions(lib: Library, language: str) -> dict[str, dict[str, Any]]:
