@@ -18,6 +18,7 @@ import psycopg
 from twilio.rest import Client
 from twilio.rest.content.v1.content import ContentList
 
+from app.languages import repository as languages
 from app.templates import render
 from app.templates.render import Library
 from app.vocab import CATEGORIES, Conn
@@ -28,14 +29,10 @@ from app.whatsapp.interactive import LANGUAGE, YES_NO
 BODY = "{{1}}"
 
 
-def languages(lib: Library) -> list[str]:
-    """The library's languages (those that name themselves), English first."""
-    found = {language for (key, language) in lib.texts if key == "language_name"}
-    return sorted(found, key=lambda code: (code != "en", code))
-
-
-def definitions(lib: Library, language: str) -> dict[str, dict[str, Any]]:
-    """The Content API `types` of each interactive template in `language`."""
+def definitions(lib: Library, language: str, *, offered: list[str]
+                ) -> dict[str, dict[str, Any]]:
+    """The Content API `types` of each interactive template in `language`; `offered`: the
+    languages of the language menu, in its order."""
     def label(key: str, lang: str = language) -> str:
         return lib.text(key, lang)
 
@@ -45,7 +42,7 @@ def definitions(lib: Library, language: str) -> dict[str, dict[str, Any]]:
             "body": BODY, "button": choose,
             "items": [{"id": label("language_name", lang).lower()[:200],
                        "item": label("language_name", lang)[:24], "description": ""}
-                      for lang in languages(lib)]}},
+                      for lang in offered]}},
         YES_NO: {"twilio/quick-reply": {
             "body": BODY,
             "actions": [{"id": "1", "title": label("button_yes")[:20]},
@@ -69,16 +66,18 @@ def create(client: Client, *, purpose: str, language: str, types: dict[str, Any]
 async def create_all(conn: Conn, client: Client) -> int:
     """Create every interactive template in every language and store its ContentSid."""
     lib = await render.load(conn, tenant_id=None)
+    named = {language for (key, language) in lib.texts if key == "language_name"}
+    offered = [row["code"] for row in await languages.active(conn) if row["code"] in named]
     made = 0
-    for language in languages(lib):
-        for purpose, types in definitions(lib, language).items():
+    for language in offered:
+        for purpose, types in definitions(lib, language, offered=offered).items():
             sid = await asyncio.to_thread(create, client, purpose=purpose, language=language,
                                           types=types)
             try:
                 async with conn.transaction():
                     await repo.save_content(conn, purpose=purpose, language=language,
                                             content_sid=sid)
-            except psycopg.errors.CheckViolation:
+            except psycopg.errors.IntegrityError:
                 break  # a library language the channel does not offer yet
             made += 1
     return made

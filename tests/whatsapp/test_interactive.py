@@ -22,7 +22,7 @@ from app.config import Settings
 from app.main import create_app
 from app.notify.twilio import make_client
 from tests.support.server import LiveServer
-from tests.support.texts import label, text
+from tests.support.texts import label, language_menu, text
 from tests.support.twilio_standin import TwilioStandIn
 from tests.whatsapp.conftest import WhatsApp, new_phone
 
@@ -79,7 +79,7 @@ async def test_questions_go_as_buttons_and_lists_and_taps_answer_like_typing(
     sent = last_sent(standin, phone)
     assert sent["From"] == f"whatsapp:{wa_tenant['number']}" and "Body" not in sent
     assert sent["ContentSid"] == made["interactive_language:en"]
-    assert json.loads(sent["ContentVariables"]) == {"1": text("choose_language", "en")}
+    assert json.loads(sent["ContentVariables"]) == {"1": language_menu()}
     picker = standin.state.contents[sent["ContentSid"]]["types"]["twilio/list-picker"]
     assert [i["id"] for i in picker["items"]][:3] == ["english", "isizulu", "afrikaans"]
 
@@ -130,7 +130,7 @@ async def test_without_templates_or_twilio_replies_stay_plain_text(
     wa2: WhatsApp, standin: TwilioStandIn,
 ) -> None:
     phone = new_phone()
-    assert await wa2.say(phone, "hi") == text("choose_language", "en")
+    assert await wa2.say(phone, "hi") == language_menu()
     assert standin.state.sent_to(phone) == []
 
 

@@ -11,7 +11,7 @@ from psycopg import AsyncConnection
 from app.config import Settings
 from app.worker import run_worker
 from tests.support.db import fetch_all
-from tests.support.texts import label, text
+from tests.support.texts import emergency, label, text
 from tests.support.twilio_standin import TwilioStandIn
 from tests.whatsapp.conftest import WhatsApp, new_phone, onboard
 from tests.whatsapp.test_evidence import (
@@ -120,10 +120,11 @@ async def test_a_protected_report_is_never_reopened_nor_revealed(
     await onboard(wa, phone)
     await wa.say(phone, "6")
     await wa.say(phone, "1")
+    await wa.say(phone, "2")  # no child involved
     voice = standin.state.add_media(VOICE_NOTE, "audio/ogg")
     # A voice note in the private path: kept (as protected evidence), words asked for.
     assert await wa.say(phone, "", **media(voice, "audio/ogg")) == text(
-        "media_kept_ask_description", "en")
+        "media_kept_ask_description", "en") + "\n\n" + emergency("en")
     await wa.say(phone, "He hurts me when he drinks, I need help")
     await wa.say(phone, "skip")
     await wa.say(phone, "1")
