@@ -36,7 +36,8 @@ def who(*roles: str) -> frozenset[str]:
 # object -> (select, insert, update, delete): who in municipality A is allowed.
 EXPECTED: dict[str, tuple[frozenset[str], ...]] = {
     #                              select          insert         update         delete
-    "municipalities:own":         (EVERYONE,      NOBODY,        NOBODY,        NOBODY),
+    # Admins set their municipality's WhatsApp number (0018); nothing else of it.
+    "municipalities:own":         (EVERYONE,      NOBODY,        who(A),        NOBODY),
     "profiles:own":               (EVERYONE,      NOBODY,        EVERYONE,      NOBODY),
     "profiles:resident":          (who(M, A),     NOBODY,        who(A),        NOBODY),
     # Someone whose only report is protected: not the managers' to see.
@@ -74,6 +75,8 @@ EXPECTED: dict[str, tuple[frozenset[str], ...]] = {
     "ticket_notes:sensitive":     (who(S, A),     who(S, A),     NOBODY,        NOBODY),
     # Protected casework (0013): opened by the database when a protected report is filed.
     "protected_casework:ticket":  (who(S, A),     NOBODY,        who(S, A),     NOBODY),
+    # Staff invitations (0018): admins only, append-only (the record of who invited whom).
+    "staff_invitations:pending":  (who(A),        who(A),        NOBODY,        NOBODY),
     # Places (0014): staff read; managers and admins manage.
     "places:town":                (STAFF,         who(M, A),     who(M, A),     who(M, A)),
     "message_templates:draft":    (STAFF,         who(M, A),     who(A),        NOBODY),
@@ -194,7 +197,8 @@ def casework() -> Target:
 
 TARGETS: dict[str, Target] = {
     "municipalities:own": target(
-        "public.municipalities", lambda w, me: w.tenant.id, "name = name || ' x'",
+        "public.municipalities", lambda w, me: w.tenant.id,
+        "whatsapp_number = whatsapp_number",
         lambda w, me: ("insert into public.municipalities (code, name, province)"
                        " values ('ZZMATRIX', 'Matrix', 'GP')", ())),
     "profiles:own": target(
@@ -264,6 +268,11 @@ TARGETS: dict[str, Target] = {
         "public.ticket_notes", "note_sensitive", "encrypted_body = encrypted_body",
         lambda w, me: (_NOTE, (w["ticket_sensitive"], None, CIPHERTEXT))),
     "protected_casework:ticket": casework(),
+    "staff_invitations:pending": target(
+        "public.staff_invitations", "invitation", "full_name = full_name",
+        lambda w, me: ("insert into public.staff_invitations (tenant_id, email, full_name, role)"
+                       " values (%s, 'new.person@matrix.example', 'New Person', 'field_worker')",
+                       (w.tenant.id,))),
     "places:town": target(
         "public.places", "place", "name = name || ' x'",
         lambda w, me: ("insert into public.places (tenant_id, name, geom) values (%s, 'New"
@@ -467,7 +476,7 @@ GRANTS: dict[str, dict[str, str]] = {
     "public.consent_records": {"authenticated": "select insert update(cols)"},
     "public.media_access_log": {"authenticated": "select"},
     "public.media_attachments": {"authenticated": "select insert"},
-    "public.municipalities": {"authenticated": "select"},
+    "public.municipalities": {"authenticated": "select update(cols)"},
     "public.notification_outbox": {"authenticated": "select"},
     "public.profiles": {"authenticated": "select update(cols)"},
     "public.sla_policies": {"authenticated": "select insert update delete"},
@@ -478,6 +487,7 @@ GRANTS: dict[str, dict[str, str]] = {
     "public.ticket_notes": {"authenticated": "select insert(cols)"},
     "public.protected_casework": {"authenticated": "select update(cols)"},
     "public.places": {"authenticated": "select insert update delete"},
+    "public.staff_invitations": {"authenticated": "select insert(cols)"},
     "public.duplicate_rules": {"authenticated": "select insert update delete"},
     "public.breach_register": {"authenticated": "select insert update"},
     "public.data_subject_requests": {"authenticated": "select insert(cols) update(cols)"},
