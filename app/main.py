@@ -18,6 +18,7 @@ from app.config import Settings, get_settings
 from app.dashboard.router import router as dashboard_router
 from app.db import open_pool
 from app.duplicates.router import router as duplicates_router
+from app.fieldwork.router import router as fieldwork_router
 from app.guard import RequestGuard
 from app.health.router import router as health_router
 from app.identity.router import router as identity_router
@@ -51,7 +52,7 @@ def routers(settings: Settings) -> list[APIRouter]:
              verification_router, whatsapp_router, notify_router, setup_router,
              notes_router, casework_router, stats_router, places_router, staff_router,
              duplicates_router, open311_router, popia_router,
-             templates_router, metrics_router]
+             templates_router, metrics_router, fieldwork_router]
     if settings.local_mode:
         found.append(realtime_router)
         found.append(storage_gateway.router)
