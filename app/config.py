@@ -88,6 +88,10 @@ class Settings(BaseSettings):
     # The Realtime gateway encodes each broadcast once per kind of client;
     # False encodes per client (kept only so benchmarks can compare the two).
     realtime_shared_encoding: bool = True
+    # Map tiles for the dashboard's ticket map (e.g. an OpenStreetMap tile server's
+    # "https://tile.example/{z}/{x}/{y}.png"); empty shows the marker and coordinates alone.
+    map_tile_url: str = ""
+    map_tile_attribution: str = ""
 
     @property
     def local_mode(self) -> bool:

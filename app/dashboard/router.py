@@ -58,13 +58,16 @@ async def work_page(request: Request) -> FileResponse:
 
 @router.get("/dashboard/config.json")
 async def config(request: Request) -> dict[str, str]:
-    """Where the page finds Supabase (our own origin in local mode) and the API."""
+    """Where the page finds Supabase (our own origin in local mode), the API and the map
+    tiles (none configured: the map shows the marker and coordinates without tiles)."""
     settings: Settings = request.app.state.settings
     origin = str(request.base_url).rstrip("/")
     return {
         "supabaseUrl": settings.supabase_url or origin,
         "supabaseAnonKey": settings.supabase_anon_key,
         "apiBase": origin,
+        "mapTileUrl": settings.map_tile_url,
+        "mapTileAttribution": settings.map_tile_attribution,
     }
 
 
