@@ -111,21 +111,3 @@ async def test_a_field_worker_on_a_phone_takes_and_resolves_a_ticket_with_a_phot
                                      "bucket": "evidence"}]
     assert not [line for line in browser.console if line.startswith("pageerror")]
 
-
-async def test_take_is_refused_for_what_is_done_and_for_other_teams(
-    api: httpx.AsyncClient, town: Tenant, other_tenant: Tenant
-) -> None:
-    await water_crew(api, town)
-    ticket = await file_report(api, town)
-    assert (await api.post(f"/api/v1/tickets/{ticket['id']}/take",
-                           headers=other_tenant.auth("field_worker"))).status_code == 404
-    assert (await api.post(f"/api/v1/tickets/{ticket['id']}/take",
-                           headers=town.auth("citizen"))).status_code == 403
-    taken = await api.post(f"/api/v1/tickets/{ticket['id']}/take",
-                           headers=town.auth("field_worker"))
-    assert taken.status_code == 200 and taken.json()["status"] == "in_progress", taken.text
-    await api.patch(f"/api/v1/tickets/{ticket['id']}/status", json={"status": "closed"},
-                    headers=town.auth("manager"))
-    again = await api.post(f"/api/v1/tickets/{ticket['id']}/take",
-                           headers=town.auth("field_worker"))
-    assert again.status_code == 409 and "closed" in again.text
