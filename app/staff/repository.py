@@ -77,3 +77,12 @@ async def join_team(conn: Conn, *, team_id: UUID, user_id: UUID, tenant_id: UUID
     await conn.execute(
         "insert into public.team_members (team_id, user_id, tenant_id) values (%s, %s, %s)"
         " on conflict do nothing", (team_id, user_id, tenant_id))
+
+
+async def staff_by_email(conn: Conn, *, tenant_id: UUID, emails: list[str]) -> dict[str, UUID]:
+    """Staff of the municipality by sign-in email (operators only: reads auth.users)."""
+    cur = await conn.execute(
+        "select lower(u.email) as email, p.id from public.profiles p join auth.users u"
+        " on u.id = p.id where p.tenant_id = %s and p.role <> 'citizen'"
+        " and lower(u.email) = any(%s)", (tenant_id, [e.lower() for e in emails]))
+    return {r["email"]: r["id"] for r in await cur.fetchall()}
