@@ -185,12 +185,15 @@ def sla_set(
     category: Annotated[str, typer.Option(help="water, electricity, roads, ... or gbv")],
     response: Annotated[float, typer.Option(help="Hours to respond")],
     resolution: Annotated[float, typer.Option(help="Hours to resolve")],
+    priority: Annotated[str, typer.Option(
+        help="any (the category's baseline) | low | normal | high | urgent")] = "any",
 ) -> None:
-    """Set a category's SLA policy."""
+    """Set a category's SLA policy (for one priority, or its baseline)."""
     from app.setup.cli import set_sla
-    run(set_sla(municipality=municipality, category=category, response=response,
-                resolution=resolution))
-    typer.echo(f"{category}: respond within {response:g} h, resolve within {resolution:g} h")
+    run(set_sla(municipality=municipality, category=category, priority=priority,
+                response=response, resolution=resolution))
+    typer.echo(f"{category} ({priority}): respond within {response:g} h,"
+               f" resolve within {resolution:g} h")
 
 
 places_cli = typer.Typer(no_args_is_help=True, help="Place names for typed addresses.")

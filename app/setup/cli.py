@@ -89,9 +89,10 @@ async def set_area(*, municipality: str, team: str, path: Path) -> bool:
     return result
 
 
-async def set_sla(*, municipality: str, category: str, response: float,
+async def set_sla(*, municipality: str, category: str, priority: str, response: float,
                   resolution: float) -> None:
-    policy = SlaPolicy.model_validate({"category": category, "response_hours": response,
+    policy = SlaPolicy.model_validate({"category": category, "priority": priority,
+                                       "response_hours": response,
                                        "resolution_hours": resolution})
 
     async def work(conn: AsyncConnection[Any]) -> None:

@@ -59,6 +59,49 @@ end
 $$;
 
 
+-- SLA policies per category only again (priority overrides are dropped).
+create or replace function private.apply_lifecycle_on_insert() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_policy record;
+begin
+  if new.assigned_team_id is null then
+    new.assigned_team_id := private.team_for(new.tenant_id, new.category, new.is_sensitive,
+                                             new.location);
+  end if;
+  if new.assigned_team_id is not null and new.assigned_to is null then
+    new.assigned_to := private.least_loaded_member(new.assigned_team_id);
+  end if;
+  select * into v_policy from private.sla_policy_for(new.tenant_id, new.category);
+  new.sla_response_deadline := now() + make_interval(secs => v_policy.response_hours * 3600);
+  new.sla_resolution_deadline := now() + make_interval(secs => v_policy.resolution_hours * 3600);
+  new.sla_warning_threshold := v_policy.warning_threshold;
+  return new;
+end
+$$;
+
+create or replace function private.sla_policy_for(p_tenant_id uuid, p_category text,
+  out response_hours numeric, out resolution_hours numeric, out warning_threshold numeric)
+language sql stable security definer
+set search_path = ''
+as $$
+  select coalesce(p.response_hours, d.response_hours),
+         coalesce(p.resolution_hours, d.resolution_hours),
+         coalesce(p.warning_threshold, 0.80)
+    from (select case when p_category = 'gbv' then 1.0 else 24.0 end as response_hours,
+                 case when p_category = 'gbv' then 24.0 else 72.0 end as resolution_hours) d
+    left join public.sla_policies p
+      on p.tenant_id = p_tenant_id and p.category = p_category and p.is_active
+$$;
+drop function if exists private.sla_policy_for(uuid, text, text);
+delete from public.sla_policies where priority <> 'any';
+alter table public.sla_policies drop constraint sla_policies_tenant_id_category_priority_key;
+alter table public.sla_policies drop column priority;
+alter table public.sla_policies
+  add constraint sla_policies_tenant_id_category_key unique (tenant_id, category);
+
 drop policy if exists "Admins set their municipality's WhatsApp number"
   on public.municipalities;
 revoke update (whatsapp_number) on public.municipalities from authenticated;

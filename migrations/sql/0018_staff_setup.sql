@@ -75,12 +75,81 @@ create policy "Admins set their municipality's WhatsApp number"
   with check (id = (select private.tenant_id()) and (select private.app_role()) = 'admin');
 
 -- ---------------------------------------------------------------------
+-- SLA policies per category AND priority. A policy with priority 'any'
+-- is the category's baseline (every existing row becomes one); a policy
+-- for a priority overrides it for tickets of that priority. Deadlines are
+-- set at filing and re-evaluated when the priority (or assignment) changes,
+-- always counted from filing.
+-- ---------------------------------------------------------------------
+alter table public.sla_policies
+  add column priority text not null default 'any'
+    check (priority in ('any', 'low', 'normal', 'high', 'urgent'));
+alter table public.sla_policies drop constraint sla_policies_tenant_id_category_key;
+alter table public.sla_policies
+  add constraint sla_policies_tenant_id_category_priority_key
+  unique (tenant_id, category, priority);
+
+-- The policy in force for a ticket of this category and priority: the
+-- priority's own, else the category's baseline, else the default (24 h / 72 h;
+-- GBV 1 h / 24 h). Not callable by users (the triggers' helper).
+create function private.sla_policy_for(p_tenant_id uuid, p_category text, p_priority text,
+  out response_hours numeric, out resolution_hours numeric, out warning_threshold numeric)
+language sql stable security definer
+set search_path = ''
+as $$
+  select coalesce(p.response_hours, d.response_hours),
+         coalesce(p.resolution_hours, d.resolution_hours),
+         coalesce(p.warning_threshold, 0.80)
+    from (select case when p_category = 'gbv' then 1.0 else 24.0 end as response_hours,
+                 case when p_category = 'gbv' then 24.0 else 72.0 end as resolution_hours) d
+    left join lateral (
+      select s.response_hours, s.resolution_hours, s.warning_threshold
+        from public.sla_policies s
+       where s.tenant_id = p_tenant_id and s.category = p_category and s.is_active
+         and s.priority in (p_priority, 'any')
+       order by (s.priority = p_priority) desc
+       limit 1) p on true
+$$;
+revoke all on function private.sla_policy_for(uuid, text, text) from public, anon, authenticated;
+
+-- The category-only form answers with the baseline (kept for its callers).
+create or replace function private.sla_policy_for(p_tenant_id uuid, p_category text,
+  out response_hours numeric, out resolution_hours numeric, out warning_threshold numeric)
+language sql stable security definer
+set search_path = ''
+as $$
+  select * from private.sla_policy_for(p_tenant_id, p_category, 'any')
+$$;
+
+create or replace function private.apply_lifecycle_on_insert() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_policy record;
+begin
+  if new.assigned_team_id is null then
+    new.assigned_team_id := private.team_for(new.tenant_id, new.category, new.is_sensitive,
+                                             new.location);
+  end if;
+  if new.assigned_team_id is not null and new.assigned_to is null then
+    new.assigned_to := private.least_loaded_member(new.assigned_team_id);
+  end if;
+  select * into v_policy from private.sla_policy_for(new.tenant_id, new.category, new.priority);
+  new.sla_response_deadline := now() + make_interval(secs => v_policy.response_hours * 3600);
+  new.sla_resolution_deadline := now() + make_interval(secs => v_policy.resolution_hours * 3600);
+  new.sla_warning_threshold := v_policy.warning_threshold;
+  return new;
+end
+$$;
+
+-- ---------------------------------------------------------------------
 -- Field workers take a ticket of their team on (assign it to themselves),
 -- as the ticket guard of 0003 already allows; until now the lifecycle
 -- trigger refused every change of assignee by a field worker. Only
 -- themselves, only within the same team (and, as before, only as a member
--- of it; RLS keeps them to their teams' ordinary tickets). The rest of the
--- function is 0004's, unchanged.
+-- of it; RLS keeps them to their teams' ordinary tickets). Deadlines now
+-- follow the priority too (the next section); otherwise 0004's rules.
 -- ---------------------------------------------------------------------
 create or replace function private.apply_lifecycle_on_update() returns trigger
 language plpgsql security definer
@@ -132,7 +201,12 @@ begin
           where tm.team_id = new.assigned_team_id and tm.user_id = new.assigned_to)) then
       raise exception 'the assignee is not a member of the assigned team' using errcode = 'SA422';
     end if;
-    select * into v_policy from private.sla_policy_for(new.tenant_id, new.category);
+  end if;
+  if new.assigned_team_id is distinct from old.assigned_team_id
+     or new.assigned_to is distinct from old.assigned_to
+     or new.priority is distinct from old.priority then
+    select * into v_policy
+      from private.sla_policy_for(new.tenant_id, new.category, new.priority);
     new.sla_response_deadline :=
       old.created_at + make_interval(secs => v_policy.response_hours * 3600);
     new.sla_resolution_deadline :=

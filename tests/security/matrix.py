@@ -241,7 +241,8 @@ TARGETS: dict[str, Target] = {
         "public.sla_policies", "sla_gbv", "resolution_hours = 9999",
         lambda w, me: ("insert into public.sla_policies (tenant_id, category, response_hours,"
                        " resolution_hours) values (%s, 'gbv', 2, 48)"
-                       " on conflict (tenant_id, category) do update set response_hours = 2",
+                       " on conflict (tenant_id, category, priority)"
+                       " do update set response_hours = 2",
                        (w.tenant.id,))),
     "media_attachments:evidence": target(
         "public.media_attachments", "media", "is_processed = true",

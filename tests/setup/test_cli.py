@@ -38,7 +38,7 @@ async def test_a_team_is_set_up_from_the_shell(
                    "Sewer crew", "--file", str(area))
     assert placed.returncode == 0, placed.stderr
     sla = salga(database_url, "sla", "set", "--municipality", town.code, "--category",
-                "sanitation", "--response", "4", "--resolution", "36")
+                "sanitation", "--response", "4", "--resolution", "36", "--priority", "urgent")
     assert sla.returncode == 0 and "36 h" in sla.stdout, sla.stderr
 
     (team,) = [t for t in (await api.get("/api/v1/teams", headers=town.auth("admin"))).json()
@@ -49,8 +49,8 @@ async def test_a_team_is_set_up_from_the_shell(
     assert {m["id"] for m in team["members"]} == {str(town.users["field_worker"]),
                                                   str(town.users["manager"])}
     policies = (await api.get("/api/v1/sla-policies", headers=town.auth("admin"))).json()
-    assert [(p["response_hours"], p["resolution_hours"]) for p in policies
-            if p["category"] == "sanitation"] == [(4, 36)]
+    assert [(p["priority"], p["response_hours"], p["resolution_hours"]) for p in policies
+            if p["category"] == "sanitation"] == [("urgent", 4, 36)]
 
 
 async def test_set_up_mistakes_are_one_line_errors(database_url: str, town: Tenant,
