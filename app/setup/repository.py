@@ -147,8 +147,8 @@ async def add_team_member(
 
 
 async def upsert_sla_policy(
-    conn: Conn, *, tenant_id: UUID, category: str, priority: str, response_hours: float,
-    resolution_hours: float,
+    conn: Conn, *, tenant_id: UUID, category: str, response_hours: float,
+    resolution_hours: float, priority: str = "any",
 ) -> None:
     """Also what `PUT /api/v1/sla-policies` runs, as the caller (RLS decides who may)."""
     await conn.execute(
