@@ -68,6 +68,11 @@ async def test_an_admin_sets_up_a_team_and_invites_a_member_who_signs_in(
         await browser.do("fill", selector='#sla tr[data-category="roads"] .resolve', value="48")
         await browser.do("click", selector="#save-sla")
         await wait_notice(browser, "SLA policies saved.")
+        await browser.do("select", selector="#sla-priority", value="urgent")
+        await browser.do("fill", selector='#sla tr[data-category="roads"] .respond', value="2")
+        await browser.do("fill", selector='#sla tr[data-category="roads"] .resolve', value="12")
+        await browser.do("click", selector="#save-sla")
+        await wait_notice(browser, "SLA policies saved.")
 
         await browser.do("fill", selector="#invite-email", value=email)
         await browser.do("fill", selector="#invite-name", value="Sipho Ndlovu")
@@ -87,8 +92,8 @@ async def test_an_admin_sets_up_a_team_and_invites_a_member_who_signs_in(
     assert [m["full_name"] for m in crew["members"]] == ["Sipho Ndlovu"]
     assert crew["service_area"]["type"] == "MultiPolygon"
     policies = (await api.get("/api/v1/sla-policies", headers=town.auth("manager"))).json()
-    assert [(p["response_hours"], p["resolution_hours"]) for p in policies
-            if p["category"] == "roads"] == [(8, 48)]
+    assert [(p["priority"], p["response_hours"], p["resolution_hours"]) for p in policies
+            if p["category"] == "roads"] == [("any", 8, 48), ("urgent", 2, 12)]
     municipality = (await api.get("/api/v1/municipality", headers=town.auth("manager"))).json()
     assert municipality["whatsapp_number"] == number
 

@@ -75,13 +75,19 @@ function showCategories() {
 }
 
 function showSla() {
-  const by = Object.fromEntries(state.sla.map((p) => [p.category, p]))
+  const priority = $('sla-priority').value
+  const pick = (level) => Object.fromEntries(state.sla.filter((p) => p.priority === level)
+    .map((p) => [p.category, p]))
+  const by = pick(priority)
+  const base = pick('any')
   $('sla').replaceChildren(...CATEGORIES.map((c) => el('tr', { dataset: { category: c } },
     el('td', { textContent: c }),
     el('td', {}, el('input', { type: 'number', min: '0.25', step: '0.25', className: 'respond',
-      value: by[c] ? by[c].response_hours : '', placeholder: c === 'gbv' ? '1' : '24' })),
+      value: by[c] ? by[c].response_hours : '',
+      placeholder: base[c] ? base[c].response_hours : c === 'gbv' ? '1' : '24' })),
     el('td', {}, el('input', { type: 'number', min: '0.25', step: '0.25', className: 'resolve',
-      value: by[c] ? by[c].resolution_hours : '', placeholder: c === 'gbv' ? '24' : '72' })))))
+      value: by[c] ? by[c].resolution_hours : '',
+      placeholder: base[c] ? base[c].resolution_hours : c === 'gbv' ? '24' : '72' })))))
 }
 
 function showStaff() {
@@ -156,6 +162,7 @@ $('clear-area').addEventListener('click', () => run(async () => {
 $('save-sla').addEventListener('click', () => run(async () => {
   const policies = [...document.querySelectorAll('#sla tr')].map((tr) => ({
     category: tr.dataset.category,
+    priority: $('sla-priority').value,
     response_hours: Number(tr.querySelector('.respond').value),
     resolution_hours: Number(tr.querySelector('.resolve').value),
   })).filter((p) => p.response_hours || p.resolution_hours)
@@ -173,6 +180,7 @@ $('invite').addEventListener('click', () => run(async () => {
   state.page.notice(`Invitation sent to ${invited.email}.`)
 }))
 
+$('sla-priority').addEventListener('change', showSla)
 $('team-categories').append(...CATEGORIES.map((c) => el('label', {},
   el('input', { type: 'checkbox', name: 'team-category', value: c }), ` ${c} `)))
 $('invite-role').append(...ROLES.map((r) => el('option', { value: r, textContent: label(r) })))
