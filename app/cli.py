@@ -134,6 +134,68 @@ def user_add(
     typer.echo(str(user_id))
 
 
+team_cli = typer.Typer(no_args_is_help=True, help="Teams: create, staff, service area.")
+cli.add_typer(team_cli, name="team")
+sla_cli = typer.Typer(no_args_is_help=True, help="SLA policies (hours per category).")
+cli.add_typer(sla_cli, name="sla")
+
+
+@team_cli.command("add")
+def team_add(
+    municipality: Annotated[str, typer.Option(help="Municipality code")],
+    name: Annotated[str, typer.Option(help='e.g. "Water crew north"')],
+    categories: Annotated[str, typer.Option(help="Comma list, e.g. water,sanitation")],
+    default: Annotated[bool, typer.Option(help="Default team for these categories")] = False,
+    saps: Annotated[bool, typer.Option(help="A SAPS desk (GBV reports)")] = False,
+) -> None:
+    """Create a team; prints its id."""
+    from app.setup.cli import add_team
+    typer.echo(str(run(add_team(municipality=municipality, name=name, default=default,
+                                categories=[c.strip() for c in categories.split(",") if c.strip()],
+                                saps=saps))))
+
+
+@team_cli.command("members")
+def team_members(
+    municipality: Annotated[str, typer.Option(help="Municipality code")],
+    team: Annotated[str, typer.Option(help="Team name")],
+    email: Annotated[list[str], typer.Option(help="A member's sign-in email (repeat)")],
+) -> None:
+    """Set the team's members (by email; they must be staff of the municipality)."""
+    from app.setup.cli import set_members
+    for name in run(set_members(municipality=municipality, team=team, emails=email)):
+        typer.echo(name)
+
+
+@team_cli.command("area")
+def team_area(
+    municipality: Annotated[str, typer.Option(help="Municipality code")],
+    team: Annotated[str, typer.Option(help="Team name")],
+    file: Annotated[Path, typer.Option(help="GeoJSON Polygon, MultiPolygon or Feature")],
+) -> None:
+    """Set the team's service area from a GeoJSON file."""
+    from app.setup.cli import set_area
+    run(set_area(municipality=municipality, team=team, path=file))
+    typer.echo("service area set")
+
+
+@sla_cli.command("set")
+def sla_set(
+    municipality: Annotated[str, typer.Option(help="Municipality code")],
+    category: Annotated[str, typer.Option(help="water, electricity, roads, ... or gbv")],
+    response: Annotated[float, typer.Option(help="Hours to respond")],
+    resolution: Annotated[float, typer.Option(help="Hours to resolve")],
+    priority: Annotated[str, typer.Option(
+        help="any (the category's baseline) | low | normal | high | urgent")] = "any",
+) -> None:
+    """Set a category's SLA policy (for one priority, or its baseline)."""
+    from app.setup.cli import set_sla
+    run(set_sla(municipality=municipality, category=category, priority=priority,
+                response=response, resolution=resolution))
+    typer.echo(f"{category} ({priority}): respond within {response:g} h,"
+               f" resolve within {resolution:g} h")
+
+
 places_cli = typer.Typer(no_args_is_help=True, help="Place names for typed addresses.")
 cli.add_typer(places_cli, name="places")
 

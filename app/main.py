@@ -20,10 +20,12 @@ from app.config import Settings, get_settings
 from app.dashboard.router import router as dashboard_router
 from app.db import open_pool
 from app.duplicates.router import router as duplicates_router
+from app.fieldwork.router import router as fieldwork_router
 from app.guard import RequestGuard
 from app.health.router import router as health_router
 from app.identity.router import router as identity_router
 from app.media.router import router as media_router
+from app.municipality.router import router as municipality_router
 from app.notes.router import router as notes_router
 from app.notify.router import router as notify_router
 from app.observability import docs as offline_docs
@@ -54,7 +56,8 @@ def routers(settings: Settings) -> list[APIRouter]:
              verification_router, whatsapp_router, notify_router, setup_router,
              notes_router, casework_router, stats_router, places_router, staff_router,
              duplicates_router, open311_router, popia_router,
-             templates_router, metrics_router, replies_router,
+             templates_router, metrics_router, replies_router, fieldwork_router,
+             municipality_router,
              citizen_api, citizen_pages]
     if settings.local_mode:
         found.append(realtime_router)

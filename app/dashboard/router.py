@@ -44,6 +44,18 @@ async def templates_page() -> FileResponse:
     return FileResponse(STATIC / "templates.html", media_type="text/html")
 
 
+# The staff work pages: SAPS casework, the field worker's phone page, municipality set-up.
+WORK_PAGES = {"casework": "casework.html", "field": "field.html", "admin": "admin.html"}
+
+
+@router.get("/dashboard/casework")
+@router.get("/dashboard/field")
+@router.get("/dashboard/admin")
+async def work_page(request: Request) -> FileResponse:
+    name = WORK_PAGES[request.url.path.rsplit("/", 1)[-1]]
+    return FileResponse(STATIC / name, media_type="text/html")
+
+
 @router.get("/dashboard/config.json")
 async def config(request: Request) -> dict[str, str]:
     """Where the page finds Supabase (our own origin in local mode), the API and the map

@@ -70,7 +70,7 @@ async def create_person(
     conn: Conn, *, email: str | None = None, phone: str | None = None,
     password: str | None = None, municipality: str | None = None,
     tenant_id: UUID | str | None = None, role: str = "citizen", full_name: str | None = None,
-    language: str = "en", invite: bool = False,
+    language: str = "en", invite: bool = False, redirect_to: str | None = None,
 ) -> UUID:
     """The person's auth user id, created through Auth if they do not exist yet."""
     if not email and not phone:
@@ -79,7 +79,7 @@ async def create_person(
     user_metadata = {k: v for k, v in (("full_name", full_name), ("language", language)) if v}
     body = {"email": email, "phone": phone, "password": password, "email_confirm": not invite,
             "phone_confirm": True, "user_metadata": user_metadata,
-            "app_metadata": app_metadata}
+            "app_metadata": app_metadata, "redirect_to": redirect_to}
     if get_settings().local_mode:
         return await _create_locally(conn, body, invite=invite)
     return await _create_remotely(body, invite=invite)
@@ -94,7 +94,8 @@ async def _create_locally(conn: Conn, body: dict[str, Any], *, invite: bool) -> 
         if invite and body["email"]:
             user = await admin.invite(auth_conn, server, email=body["email"],
                                       data=body["user_metadata"],
-                                      app_metadata=body["app_metadata"], redirect_to=None)
+                                      app_metadata=body["app_metadata"],
+                                      redirect_to=body["redirect_to"])
         else:
             user = await admin.create_user(
                 auth_conn, server, email=body["email"], phone=body["phone"],
@@ -136,10 +137,12 @@ async def _create_remotely(body: dict[str, Any], *, invite: bool) -> UUID:
     async with _admin_client() as client:
         if invite and body["email"]:
             response = await client.post("/invite", json={"email": body["email"],
-                                                          "data": body["user_metadata"]})
+                                                          "data": body["user_metadata"]},
+                                         params={"redirect_to": body["redirect_to"]}
+                                         if body["redirect_to"] else None)
         else:
-            response = await client.post("/admin/users",
-                                         json={k: v for k, v in body.items() if v is not None})
+            response = await client.post("/admin/users", json={
+                k: v for k, v in body.items() if v is not None and k != "redirect_to"})
         if response.status_code == 422 and response.json().get("error_code") in (
                 "email_exists", "phone_exists", "user_already_exists"):
             found = await _find_remotely(client, email=body["email"], phone=body["phone"])

@@ -93,10 +93,12 @@ async def set_service_area(conn: Conn, *, team_id: UUID, geojson: dict[str, Any]
 
 async def sla_policies(conn: Conn, *, tenant_id: UUID) -> list[Row]:
     cur = await conn.execute(
-        "select category, response_hours::float8 as response_hours,"
+        "select category, priority, response_hours::float8 as response_hours,"
         " resolution_hours::float8 as resolution_hours,"
         " warning_threshold::float8 as warning_threshold, is_active, updated_at"
-        " from public.sla_policies where tenant_id = %s order by category", (tenant_id,))
+        " from public.sla_policies where tenant_id = %s"
+        " order by category, array_position(array['any', 'low', 'normal', 'high', 'urgent'],"
+        " priority)", (tenant_id,))
     return await cur.fetchall()
 
 
@@ -146,14 +148,15 @@ async def add_team_member(
 
 async def upsert_sla_policy(
     conn: Conn, *, tenant_id: UUID, category: str, response_hours: float,
-    resolution_hours: float,
+    resolution_hours: float, priority: str = "any",
 ) -> None:
     """Also what `PUT /api/v1/sla-policies` runs, as the caller (RLS decides who may)."""
     await conn.execute(
         """
-        insert into public.sla_policies (tenant_id, category, response_hours, resolution_hours)
-        values (%s, %s, %s, %s)
-        on conflict (tenant_id, category) do update
+        insert into public.sla_policies (tenant_id, category, priority, response_hours,
+                                         resolution_hours)
+        values (%s, %s, %s, %s, %s)
+        on conflict (tenant_id, category, priority) do update
            set response_hours = excluded.response_hours,
                resolution_hours = excluded.resolution_hours, is_active = true
-        """, (tenant_id, category, response_hours, resolution_hours))
+        """, (tenant_id, category, priority, response_hours, resolution_hours))

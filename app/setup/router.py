@@ -70,6 +70,7 @@ async def sla_policies(db: CallerDB, caller: CurrentCaller) -> Any:
 
 
 @router.put("/sla-policies", response_model=list[SlaPolicyOut],
-            summary="Set response/resolution hours per category", responses=ERRORS)
+            summary="Set response/resolution hours per category (and priority)",
+            responses=ERRORS)
 async def put_sla_policies(body: SlaPolicies, db: CallerDB, caller: CurrentCaller) -> Any:
     return await service.put_sla_policies(db, caller=caller, policies=body.policies)

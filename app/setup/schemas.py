@@ -85,6 +85,8 @@ class SlaPolicy(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     category: Category
+    priority: Literal["any", "low", "normal", "high", "urgent"] = Field(
+        default="any", description="'any': the category's baseline; a priority overrides it")
     response_hours: float = Field(gt=0, le=8760)
     resolution_hours: float = Field(gt=0, le=8760)
 
@@ -100,4 +102,4 @@ class SlaPolicyOut(SlaPolicy):
 class SlaPolicies(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    policies: list[SlaPolicy] = Field(min_length=1, max_length=20)
+    policies: list[SlaPolicy] = Field(min_length=1, max_length=40)

@@ -117,5 +117,6 @@ async def put_sla_policies(conn: Conn, *, caller: Caller,
                           "response_hours")
         await repository.upsert_sla_policy(
             conn, tenant_id=caller.municipality(), category=policy.category,
-            response_hours=policy.response_hours, resolution_hours=policy.resolution_hours)
+            priority=policy.priority, response_hours=policy.response_hours,
+            resolution_hours=policy.resolution_hours)
     return await repository.sla_policies(conn, tenant_id=caller.municipality())

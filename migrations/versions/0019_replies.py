@@ -3,7 +3,7 @@
 from migrations.sqlfile import run_sql
 
 revision = "0019"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

@@ -36,7 +36,8 @@ def who(*roles: str) -> frozenset[str]:
 # object -> (select, insert, update, delete): who in municipality A is allowed.
 EXPECTED: dict[str, tuple[frozenset[str], ...]] = {
     #                              select          insert         update         delete
-    "municipalities:own":         (EVERYONE,      NOBODY,        NOBODY,        NOBODY),
+    # Admins set their municipality's WhatsApp number (0018); nothing else of it.
+    "municipalities:own":         (EVERYONE,      NOBODY,        who(A),        NOBODY),
     "profiles:own":               (EVERYONE,      NOBODY,        EVERYONE,      NOBODY),
     "profiles:resident":          (who(M, A),     NOBODY,        who(A),        NOBODY),
     # Someone whose only report is protected: not the managers' to see.
@@ -77,6 +78,8 @@ EXPECTED: dict[str, tuple[frozenset[str], ...]] = {
     # Child cases (0016): the referral opens with the case; escalations are the job's.
     "dsd_referrals:ticket":       (who(S, A),     NOBODY,        who(S, A),     NOBODY),
     "child_case_escalations:ticket": (who(S, A),  NOBODY,        NOBODY,        NOBODY),
+    # Staff invitations (0018): admins only, append-only (the record of who invited whom).
+    "staff_invitations:pending":  (who(A),        who(A),        NOBODY,        NOBODY),
     # Places (0014): staff read; managers and admins manage.
     "places:town":                (STAFF,         who(M, A),     who(M, A),     who(M, A)),
     "message_templates:draft":    (STAFF,         who(M, A),     who(A),        NOBODY),
@@ -213,7 +216,8 @@ def by_ticket(table: str, set_clause: str, insert: str) -> Target:
 
 TARGETS: dict[str, Target] = {
     "municipalities:own": target(
-        "public.municipalities", lambda w, me: w.tenant.id, "name = name || ' x'",
+        "public.municipalities", lambda w, me: w.tenant.id,
+        "whatsapp_number = whatsapp_number",
         lambda w, me: ("insert into public.municipalities (code, name, province)"
                        " values ('ZZMATRIX', 'Matrix', 'GP')", ())),
     "profiles:own": target(
@@ -256,7 +260,8 @@ TARGETS: dict[str, Target] = {
         "public.sla_policies", "sla_gbv", "resolution_hours = 9999",
         lambda w, me: ("insert into public.sla_policies (tenant_id, category, response_hours,"
                        " resolution_hours) values (%s, 'gbv', 2, 48)"
-                       " on conflict (tenant_id, category) do update set response_hours = 2",
+                       " on conflict (tenant_id, category, priority)"
+                       " do update set response_hours = 2",
                        (w.tenant.id,))),
     "media_attachments:evidence": target(
         "public.media_attachments", "media", "is_processed = true",
@@ -290,6 +295,11 @@ TARGETS: dict[str, Target] = {
         "public.child_case_escalations", "backup_id = null",
         "insert into public.child_case_escalations (ticket_id, tenant_id, acknowledge_by,"
         " escalated_at) values (%s, %s, now(), now())"),
+    "staff_invitations:pending": target(
+        "public.staff_invitations", "invitation", "full_name = full_name",
+        lambda w, me: ("insert into public.staff_invitations (tenant_id, email, full_name, role)"
+                       " values (%s, 'new.person@matrix.example', 'New Person', 'field_worker')",
+                       (w.tenant.id,))),
     "places:town": target(
         "public.places", "place", "name = name || ' x'",
         lambda w, me: ("insert into public.places (tenant_id, name, geom) values (%s, 'New"
@@ -502,7 +512,7 @@ GRANTS: dict[str, dict[str, str]] = {
     "public.consent_records": {"authenticated": "select insert update(cols)"},
     "public.media_access_log": {"authenticated": "select"},
     "public.media_attachments": {"authenticated": "select insert"},
-    "public.municipalities": {"authenticated": "select"},
+    "public.municipalities": {"authenticated": "select update(cols)"},
     "public.notification_outbox": {"authenticated": "select"},
     "public.profiles": {"authenticated": "select update(cols)"},
     "public.sla_policies": {"authenticated": "select insert update delete"},
@@ -515,6 +525,7 @@ GRANTS: dict[str, dict[str, str]] = {
     "public.dsd_referrals": {"authenticated": "select update(cols)"},
     "public.child_case_escalations": {"authenticated": "select"},
     "public.places": {"authenticated": "select insert update delete"},
+    "public.staff_invitations": {"authenticated": "select insert(cols)"},
     "public.duplicate_rules": {"authenticated": "select insert update delete"},
     "public.breach_register": {"authenticated": "select insert update"},
     "public.data_subject_requests": {"authenticated": "select insert(cols) update(cols)"},

@@ -147,6 +147,10 @@ async def build_world(conn: AsyncConnection[Any], tenant: Tenant,
     w.ids["place"] = await _one(
         conn, "insert into public.places (tenant_id, name, geom) values (%s, 'Old Town',"
         " extensions.st_geogfromtext('POINT(18.8 -33.9)')) returning id", (t,))
+    w.ids["invitation"] = await _one(
+        conn, "insert into public.staff_invitations (tenant_id, email, full_name, role,"
+        " invited_by) values (%s, 'invited@matrix.example', 'Invited Person', 'field_worker',"
+        " %s) returning id", (t, u["admin"]))
     note = ("insert into public.ticket_notes (ticket_id, body, encrypted_body)"
             " values (%s, %s, %s) returning id")
     w.ids["note"] = await _one(conn, note, (w["ticket_own"], "Crew sent", None))

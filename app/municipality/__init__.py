@@ -1,0 +1,1 @@
+"""The municipality's own settings that its admins keep (its WhatsApp number)."""
