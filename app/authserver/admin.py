@@ -67,8 +67,9 @@ async def create_user(conn: Conn, server: AuthServer, *, email: str | None,
 
 
 async def invite(conn: Conn, server: AuthServer, *, email: str | None, data: dict[str, Any],
-                 app_metadata: dict[str, Any] | None = None,
                  redirect_to: str | None) -> dict[str, Any]:
+    """As Supabase's /invite: a new user gets `data` as user_metadata only (never
+    app_metadata); an existing unconfirmed user is sent the link again."""
     email = normalise_email(email)
     if email is None:
         raise errors.validation("An email address is required")
@@ -79,7 +80,7 @@ async def invite(conn: Conn, server: AuthServer, *, email: str | None, data: dic
     if user is None:
         user = await repository.insert_user(
             conn, email=email, phone=None, password_hash=None,
-            app_metadata=merged(provider_metadata("email"), app_metadata or {}),
+            app_metadata=provider_metadata("email"),
             user_metadata=data, email_confirmed=False, phone_confirmed=False, invited=True)
     await send_email_link(conn, server, user=user, kind="invite", redirect_to=redirect_to)
     user = await repository.user_by_id(conn, user["id"]) or user

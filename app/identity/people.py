@@ -91,17 +91,16 @@ async def _create_locally(conn: Conn, body: dict[str, Any], *, invite: bool) -> 
         if existing is not None:
             await _add_missing_email(auth_conn, server, existing, body)
             return existing
+        # As on Supabase, where /invite cannot set app_metadata: create the user with
+        # the role the profile trigger reads, then invite that (unconfirmed) user.
+        user = await admin.create_user(
+            auth_conn, server, email=body["email"], phone=body["phone"],
+            password=body["password"], email_confirm=body["email_confirm"],
+            phone_confirm=body["phone_confirm"], user_metadata=body["user_metadata"],
+            app_metadata=body["app_metadata"], ban_duration=None)
         if invite and body["email"]:
-            user = await admin.invite(auth_conn, server, email=body["email"],
-                                      data=body["user_metadata"],
-                                      app_metadata=body["app_metadata"],
-                                      redirect_to=body["redirect_to"])
-        else:
-            user = await admin.create_user(
-                auth_conn, server, email=body["email"], phone=body["phone"],
-                password=body["password"], email_confirm=body["email_confirm"],
-                phone_confirm=body["phone_confirm"], user_metadata=body["user_metadata"],
-                app_metadata=body["app_metadata"], ban_duration=None)
+            await admin.invite(auth_conn, server, email=body["email"],
+                               data=body["user_metadata"], redirect_to=body["redirect_to"])
         # The profile trigger has read the invitation: it does not stay in tokens.
         await admin.update_user(auth_conn, server, user_id=UUID(user["id"]),
                                 changes={"app_metadata": FORGET_INVITE})
@@ -135,14 +134,10 @@ def _admin_client() -> httpx.AsyncClient:
 
 async def _create_remotely(body: dict[str, Any], *, invite: bool) -> UUID:
     async with _admin_client() as client:
-        if invite and body["email"]:
-            response = await client.post("/invite", json={"email": body["email"],
-                                                          "data": body["user_metadata"]},
-                                         params={"redirect_to": body["redirect_to"]}
-                                         if body["redirect_to"] else None)
-        else:
-            response = await client.post("/admin/users", json={
-                k: v for k, v in body.items() if v is not None and k != "redirect_to"})
+        # /invite cannot set app_metadata (the role): create the user with it first,
+        # unconfirmed, then invite them — Auth invites an existing unconfirmed user.
+        response = await client.post("/admin/users", json={
+            k: v for k, v in body.items() if v is not None and k != "redirect_to"})
         if response.status_code == 422 and response.json().get("error_code") in (
                 "email_exists", "phone_exists", "user_already_exists"):
             found = await _find_remotely(client, email=body["email"], phone=body["phone"])
@@ -151,8 +146,14 @@ async def _create_remotely(body: dict[str, Any], *, invite: bool) -> UUID:
         if response.status_code >= 400:
             raise PersonError(f"Auth refused the person: {response.text[:200]}")
         user_id = UUID(response.json()["id"])
-        # The profile trigger has read the invitation (an invited person's
-        # profile is written by identity.add_user): it does not stay in tokens.
+        if invite and body["email"]:
+            sent = await client.post("/invite", json={"email": body["email"],
+                                                      "data": body["user_metadata"]},
+                                     params={"redirect_to": body["redirect_to"]}
+                                     if body["redirect_to"] else None)
+            if sent.status_code >= 400:
+                raise PersonError(f"Auth refused the invitation: {sent.text[:200]}")
+        # The profile trigger has read the invitation: it does not stay in tokens.
         await client.put(f"/admin/users/{user_id}", json={"app_metadata": FORGET_INVITE})
         return user_id
 
