@@ -82,6 +82,9 @@ async def invite(conn: Conn, server: AuthServer, *, email: str | None, data: dic
             conn, email=email, phone=None, password_hash=None,
             app_metadata=provider_metadata("email"),
             user_metadata=data, email_confirmed=False, phone_confirmed=False, invited=True)
+    else:  # invited again (or after an operator created them): marked invited now
+        user = await repository.update_user(conn, user["id"], invited_at=datetime.now(UTC)) \
+            or user
     await send_email_link(conn, server, user=user, kind="invite", redirect_to=redirect_to)
     user = await repository.user_by_id(conn, user["id"]) or user
     return sessions.user_json(user, await repository.identities(conn, user["id"]))

@@ -98,7 +98,8 @@ async def update_user(conn: Conn, user_id: UUID, **fields: Any) -> Row | None:
     """Set the given columns (names are ours, never the caller's) and updated_at."""
     allowed = {"email", "phone", "encrypted_password", "email_confirmed_at",
                "phone_confirmed_at", "raw_app_meta_data", "raw_user_meta_data",
-               "banned_until", "last_sign_in_at", "recovery_sent_at", "confirmation_sent_at"}
+               "banned_until", "last_sign_in_at", "recovery_sent_at", "confirmation_sent_at",
+               "invited_at"}
     assert set(fields) <= allowed, fields
     sets: list[str] = []
     params: dict[str, Any] = {"id": user_id}
