@@ -171,7 +171,7 @@ def ocr_rows(d: dict[str, Any]) -> list[str]:
 
 
 def day_rows(d: dict[str, Any]) -> list[str]:
-    rows = []
+    rows: list[str] = []
     for route, r in d["routes"].items():
         rows.append(f"| {'`bench_day`' if not rows else ''} | {route} | {r['rps']:,.1f} req/s, "
                     f"p50 {r['p50_ms']} / p95 {r['p95_ms']} / p99 {r['p99_ms']} ms, "
@@ -190,12 +190,14 @@ def table() -> str:
     found = [(d, f) for d, f in sources if d]
     if not found:
         return "(no results in bench-results/ yet: run the benches)"
-    machine = found[0][0].get("machine") or {}
-    dates = sorted(d["at"][:10] for d, _ in found)
-    lines = [f"Measured {dates[0]} to {dates[-1]} on {machine.get('cpus', '?')} CPUs "
+    machine = max((d for d, _ in found), key=lambda d: d["at"]).get("machine") or {}
+    dates = sorted(d["at"][:16].replace("T", " ") for d, _ in found)
+    loads = [d["machine"]["load_average_at_start"][0] for d, _ in found
+             if (d.get("machine") or {}).get("load_average_at_start")] or ["?"]
+    lines = [f"Measured {dates[0]} to {dates[-1]} UTC on {machine.get('cpus', '?')} CPUs "
              f"({machine.get('cpu_model') or 'unknown model'}), "
-             f"{machine.get('memory_gib', '?')} GiB, shared with other work "
-             f"(load average {machine.get('load_average_at_start', '?')} at the start): read "
+             f"{machine.get('memory_gib', '?')} GiB, shared with other work (1-minute load "
+             f"average {min(loads)} to {max(loads)} as each bench started): read "
              "absolute figures as orders of magnitude and the ratios, measured side by side "
              "in one run (medians of 3), as the result.", "",
              "| bench | what | figure |", "| --- | --- | --- |"]
