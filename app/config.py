@@ -98,6 +98,9 @@ class Settings(BaseSettings):
     # The Realtime gateway encodes each broadcast once per kind of client;
     # False encodes per client (kept only so benchmarks can compare the two).
     realtime_shared_encoding: bool = True
+    # Broadcast frames written straight to the sockets (app/realtime/wire.py).
+    realtime_direct_writes: bool = True
+
     @property
     def local_mode(self) -> bool:
         """No Supabase project configured: we serve its Storage/Realtime surfaces ourselves."""

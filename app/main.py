@@ -35,6 +35,7 @@ from app.observability.router import router as metrics_router
 from app.open311.router import router as open311_router
 from app.places.router import router as places_router
 from app.popia.router import router as popia_router
+from app.realtime import wire as realtime_wire
 from app.realtime.router import router as realtime_router
 from app.replies.router import router as replies_router
 from app.setup.router import router as setup_router
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_authserver(app)
     offline_docs.install(app)
     app.add_middleware(ObservabilityMiddleware)
+    app.add_middleware(realtime_wire.ServerSocket)  # outermost: see app/realtime/wire.py
     for router in routers(settings):
         app.include_router(router)
     return app

@@ -6,15 +6,13 @@ import argparse
 import asyncio
 import json
 import os
-import re
-import resource
 import statistics
+import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
 
-import websockets
 from psycopg import AsyncConnection
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,8 +25,6 @@ from tests.support.tenants import create_tenant  # noqa: E402
 sys.path.insert(0, str(ROOT / "scripts"))
 import benchlib  # noqa: E402
 
-JOINING = asyncio.Semaphore(50)
-SEQ = re.compile(r'"seq": (-?\d+)')
 SUPABASE = {"p50_ms": 46, "p95_ms": 132, "p99_ms": 159,
             "source": "Supabase Realtime benchmarks: broadcast from database"}
 
@@ -38,36 +34,30 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
-async def client(url: str, topic: str, token: str, received: dict[int, list[float]],
-                 joined: asyncio.Event, counter: list[int], total: int) -> None:
-    async with JOINING:  # joins in waves: each is a policy check in the database
-        ws = await websockets.connect(url, max_queue=None, ping_interval=None,
-                                      open_timeout=120)
-        await ws.send(json.dumps(["1", "1", f"realtime:{topic}", "phx_join",
-                                  {"config": {"private": True, "broadcast": {"self": False}},
-                                   "access_token": token}]))
-        reply = json.loads(await ws.recv())
-    async with ws:
-        if reply[4]["status"] != "ok":
-            raise SystemExit(f"join refused: {reply[4]}")
-        counter[0] += 1
-        if counter[0] == total:
-            joined.set()
-        async for raw in ws:
-            # a lean client: find the sequence number without parsing the frame
-            at = time.time()
-            match = SEQ.search(raw) if isinstance(raw, str) and '"broadcast"' in raw else None
-            if match:
-                seq = int(match.group(1))
-                received.setdefault(seq, []).append(at)
-                if seq < 0:
-                    return
-
-
+# before: per-client encoding with per-message deflate (the first gateway);
+# encoded_once: each broadcast encoded once, no deflate, sent through ASGI per client;
+# after: framed once and written straight to the sockets (app/realtime/wire.py).
 VARIANTS = {
-    "before": {"env": {"REALTIME_SHARED_ENCODING": "false"}, "deflate": True},
-    "after": {"env": {"REALTIME_SHARED_ENCODING": "true"}, "deflate": False},
+    "before": {"env": {"REALTIME_SHARED_ENCODING": "false", "REALTIME_DIRECT_WRITES": "false"},
+               "deflate": True},
+    "encoded_once": {"env": {"REALTIME_SHARED_ENCODING": "true",
+                             "REALTIME_DIRECT_WRITES": "false"}, "deflate": False},
+    "after": {"env": {"REALTIME_SHARED_ENCODING": "true", "REALTIME_DIRECT_WRITES": "true"},
+              "deflate": False},
 }
+
+
+def start_clients(ws_url: str, topic: str, token: str, clients: int) -> subprocess.Popen[str]:
+    """The lean clients in their own process; returns once every one has joined."""
+    proc = subprocess.Popen([sys.executable, str(ROOT / "scripts/realtime_clients.py"), ws_url,
+                             topic, token, str(clients)], stdout=subprocess.PIPE, text=True,
+                            cwd=ROOT)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if line.strip() != "joined":
+        proc.kill()
+        raise SystemExit(f"the clients did not all join: {line!r}")
+    return proc
 
 
 async def measure_once(url: str, base: Settings, tenant, variant: str,  # type: ignore[no-untyped-def]
@@ -79,27 +69,11 @@ async def measure_once(url: str, base: Settings, tenant, variant: str,  # type: 
         ws_url = (f"ws://127.0.0.1:{server.port}/realtime/v1/websocket"
                   f"?apikey={base.supabase_anon_key}&vsn=2.0.0")
         topic = f"municipality:{tenant.id}"
-        received: dict[int, list[float]] = {}
-        joined, counter = asyncio.Event(), [0]
-        tasks = []
-        for _ in range(args.clients):
-            tasks.append(asyncio.create_task(client(
-                ws_url, topic, tenant.tokens["manager"], received, joined, counter,
-                args.clients)))
-            await asyncio.sleep(0)
-        waiter = asyncio.create_task(joined.wait())
-        done, _ = await asyncio.wait([waiter, *tasks], timeout=300,
-                                     return_when=asyncio.FIRST_COMPLETED)
-        for task in done:
-            if task is not waiter and task.exception() is not None:
-                raise SystemExit(f"a client failed to join: {task.exception()!r}")
-        if waiter not in done:
-            raise SystemExit(f"only {counter[0]} of {args.clients} clients joined")
-
+        clients = start_clients(ws_url, topic, tenant.tokens["manager"], args.clients)
         committed: dict[int, float] = {}
         count = int(args.rate * args.seconds)
         interval = 1.0 / args.rate
-        cpu0, server_cpu0 = resource.getrusage(resource.RUSAGE_SELF), server.cpu()
+        server_cpu0 = server.cpu()
         async with await AsyncConnection.connect(url, autocommit=True) as conn:
             start = time.perf_counter()
             for seq in range(count + 1):
@@ -111,15 +85,14 @@ async def measure_once(url: str, base: Settings, tenant, variant: str,  # type: 
                 await conn.execute("select realtime.send(%s::jsonb, 'ticket_changed', %s)",
                                    (json.dumps(payload), topic))
                 committed[payload["seq"]] = time.time()
-        await asyncio.wait_for(asyncio.gather(*tasks), timeout=120)
+        out, _ = await asyncio.to_thread(clients.communicate, timeout=300)
         elapsed = time.perf_counter() - start
-        cpu1 = resource.getrusage(resource.RUSAGE_SELF)
-        client_cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
         server_cpu = server.cpu() - server_cpu0
-        end = max(max(v) for v in received.values())
-        latencies = [(t - committed[seq]) * 1000 for seq, times in received.items()
-                     if seq >= 0 for t in times]
+        report = json.loads(out.strip().splitlines()[-1])
+        arrivals = [(seq, at) for seq, at in report["arrivals"] if seq >= 0]
+        latencies = [(at - committed[seq]) * 1000 for seq, at in arrivals]
         delivered = len(latencies)
+        end = max(at for _, at in arrivals)
         return {
             "variant": variant, "expected_deliveries": count * args.clients,
             "delivered": delivered,
@@ -129,8 +102,8 @@ async def measure_once(url: str, base: Settings, tenant, variant: str,  # type: 
             "p99_ms": round(percentile(latencies, 99), 1),
             "max_ms": round(max(latencies), 1),
             "errors": count * args.clients - delivered,
-            "generator_cpu_pct_of_core": round(100 * client_cpu / elapsed, 1),
-            "generator_cpu_us_per_request": round(1e6 * client_cpu / max(1, delivered), 1),
+            "generator_cpu_pct_of_core": round(100 * report["cpu_s"] / elapsed, 1),
+            "generator_cpu_us_per_request": round(1e6 * report["cpu_s"] / max(1, delivered), 1),
             "server_cpu_pct_of_core": round(100 * server_cpu / elapsed, 1),
         }
     finally:
@@ -157,8 +130,9 @@ async def run(args: argparse.Namespace) -> dict:
                 "rounds": args.rounds, "variants": VARIANTS,
                 **{v: benchlib.medians(r) for v, r in rounds.items()},
                 "supabase_published": SUPABASE,
-                "note": "clients (the generator) run in the bench process; the gateway in"
-                        " its own uvicorn process; medians of the rounds"}
+                "note": "lean clients (raw sockets, scripts/realtime_clients.py) in their own"
+                        " process, the gateway in its own uvicorn process, commits from the"
+                        " bench process; medians of the rounds"}
     finally:
         dbadmin.drop_database(base.database_url, name)
 
@@ -174,7 +148,8 @@ def main() -> None:
     print(f"clients={result['clients']}  medians of {args.rounds} rounds")
     print(f"{'':34}{'p50':>8}{'p95':>8}{'p99':>8}")
     for variant, label in (("before", "per-client encoding, deflate on"),
-                           ("after", "shared encoding, deflate off")):
+                           ("encoded_once", "encoded once, through ASGI"),
+                           ("after", "framed once, straight to sockets")):
         r = result[variant]
         print(f"{label:<34}{r['p50_ms']:>8}{r['p95_ms']:>8}{r['p99_ms']:>8}"
               f"   {r['rps']} msg/s, server {r['server_cpu_pct_of_core']}%,"

@@ -7,6 +7,7 @@ import asyncio
 import json
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,50 +22,10 @@ from tests.tickets.conftest import build_city  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import benchlib  # noqa: E402
+import ticketgen  # noqa: E402
+import ticketscale  # noqa: E402
 
 BENCH_DB = "bench_tickets"
-
-# Set-based generation: triggers off (bulk load), so the tracking number,
-# deadlines and team are computed here the way the triggers would.
-GENERATE = """
-set session_replication_role = replica;
-with teams as (
-  select array_agg(id order by name) as ids, array_agg(categories[1] order by name) as cats
-    from public.teams where tenant_id = %(tenant)s and not is_saps
-), saps as (select id from public.teams where tenant_id = %(tenant)s and is_saps)
-insert into public.tickets (tenant_id, tracking_number, reporter_id, category, description,
-  encrypted_description, is_sensitive, status, location, assigned_team_id,
-  sla_response_deadline, sla_resolution_deadline, first_responded_at, resolved_at, closed_at,
-  created_at, updated_at)
-select %(tenant)s, format('%(code)s-2026-%%s', lpad(g::text, 7, '0')), %(citizen)s,
-       case when g %% 33 = 0 then 'gbv' else teams.cats[1 + g %% array_length(teams.ids, 1)] end,
-       case when g %% 33 = 0 then null else 'Generated report ' || g end,
-       case when g %% 33 = 0 then 'ciphertext' end,
-       g %% 33 = 0,
-       s.status,
-       extensions.st_setsrid(extensions.st_makepoint(18.4 + (g %% 1000) / 10000.0,
-                                                     -33.9 - (g %% 997) / 10000.0),
-                             4326)::extensions.geography,
-       case when g %% 33 = 0 then saps.id else teams.ids[1 + g %% array_length(teams.ids, 1)] end,
-       c.at + interval '24 hours', c.at + interval '72 hours',
-       case when s.status <> 'open' then c.at + interval '1 hour' end,
-       case when s.status in ('resolved', 'closed') then c.at + interval '2 days' end,
-       case when s.status = 'closed' then c.at + interval '3 days' end,
-       c.at, c.at
-  from generate_series(1, %(n)s) g
-  cross join teams cross join saps
-  cross join lateral (select now() - (%(n)s - g) * interval '30 seconds' as at) c
-  cross join lateral (select case
-      when c.at > now() - interval '3 days' then
-        (array['open', 'in_progress', 'open', 'in_progress', 'resolved'])[1 + g %% 5]
-      when g %% 100 = 0 then 'open'            -- overdue: the sweep escalates these
-      when g %% 100 = 1 then 'in_progress'
-      else 'closed' end as status) s;
-insert into private.tracking_counters (tenant_id, year, last_value)
-values (%(tenant)s, 2026, %(n)s) on conflict (tenant_id, year) do update set last_value = %(n)s;
-set session_replication_role = origin;
-"""
-
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
@@ -78,7 +39,9 @@ def prepare(url: str, n: int, fresh: bool, settings: Settings) -> dict[str, Any]
     dbadmin.create_database(settings.database_url, BENCH_DB)
     dbadmin.prepare(url, local_platform=True)
     with psycopg.connect(url) as conn:
-        row = conn.execute("select count(*), min(tenant_id::text) from public.tickets").fetchone()
+        row = conn.execute(
+            "select count(*), (select tenant_id::text from public.tickets group by 1"
+            " order by count(*) desc limit 1) from public.tickets").fetchone()
     count, tenant_id = (row[0], row[1]) if row else (0, None)
     if count == n and n > 0:
         return {"tenant": asyncio.run(tokens_for(url, settings, tenant_id)), "generated_s": 0}
@@ -86,14 +49,7 @@ def prepare(url: str, n: int, fresh: bool, settings: Settings) -> dict[str, Any]
         dbadmin.drop_database(settings.database_url, BENCH_DB)
         return prepare(url, n, False, settings)
     city = asyncio.run(build_city(url, settings.supabase_jwt_secret))
-    started = time.perf_counter()
-    with psycopg.connect(url, autocommit=True) as conn:
-        params = {"tenant": city.tenant.id, "citizen": city.tenant.users["citizen"], "n": n}
-        for statement in GENERATE.replace("%(code)s", city.tenant.code).split(";\n"):
-            if statement.strip():
-                conn.execute(statement, params if "%(" in statement else None)
-        conn.execute("vacuum analyze public.tickets")
-    return {"tenant": city.tenant, "generated_s": round(time.perf_counter() - started, 1)}
+    return {"tenant": city.tenant, "generated_s": ticketgen.generate(url, n=n, city=city)}
 
 
 async def tokens_for(url: str, settings: Settings, tenant_id: Any) -> Any:
@@ -159,7 +115,8 @@ def reset_status(url: str, patches: list[list[dict[str, Any]]]) -> None:
 
 
 def measure_variant(url: str, name: str, listing: Any, patches: Any, seconds: float,
-                    with_patch: bool) -> dict[str, Any]:
+                    with_patch: bool, paths: dict[str, list[str]] | None = None
+                    ) -> dict[str, Any]:
     variant = VARIANTS[name]
     set_volatility(url, variant["volatility"])
     server = benchlib.Server(["--factory", "app.main:app_factory"], url=url,
@@ -167,6 +124,9 @@ def measure_variant(url: str, name: str, listing: Any, patches: Any, seconds: fl
     try:
         benchlib.load(server, listing, 1)  # warm-up
         found = {"get_tickets": benchlib.load(server, listing, seconds)}
+        if paths is not None:
+            found.update(workspace(server, paths, listing[0][0]["headers"], len(listing),
+                                   seconds))
         if with_patch:
             reset_status(url, patches)
             found["patch_status"] = benchlib.load(server, patches, seconds)
@@ -176,22 +136,36 @@ def measure_variant(url: str, name: str, listing: Any, patches: Any, seconds: fl
 
 
 def measure(url: str, tenant: Any, ids: list[str], args: argparse.Namespace) -> dict[str, Any]:
+    """Rounds of: the ceilings, then (--compare) issue 17's variants, else the workspace
+    at the standard setting (2 workers x 8 connections) with PATCH status."""
     listing, patches = ticket_requests(tenant, ids, args.concurrency)
+    paths = ticketscale.scenarios(url, tenant)
     rounds: dict[str, list[dict[str, Any]]] = {}
     for _ in range(args.rounds):
         for key, result in benchlib.ceilings(url, connections=args.concurrency,
                                              seconds=args.seconds).items():
             rounds.setdefault(key, []).append(result)
-        for name in VARIANTS:
+        names = list(VARIANTS) if args.compare else ["after"]
+        for name in names:
             for key, result in measure_variant(url, name, listing, patches, args.seconds,
-                                               with_patch=name != "stable_only").items():
-                rounds.setdefault(f"{key}_{name}", []).append(result)
+                                               with_patch=name != "stable_only",
+                                               paths=None if args.compare else paths).items():
+                rounds.setdefault(f"{key}_{name}" if args.compare else key, []).append(result)
     set_volatility(url, "stable")
     return {key: benchlib.medians(runs) for key, runs in rounds.items()}
 
 
+def workspace(server: benchlib.Server, paths: dict[str, list[str]], headers: dict[str, str],
+              connections: int, seconds: float) -> dict[str, Any]:
+    base = f"http://127.0.0.1:{server.port}"
+    paths = {**paths, "list_page_2": ticketscale.page_two(
+        base, headers, [*paths["list_overdue_filtered"], *paths["list_newest"]])}
+    return ticketscale.measure(server, paths, headers, connections=connections,
+                               seconds=seconds)
+
+
 def sweep(url: str) -> dict[str, Any]:
-    with psycopg.connect(url, autocommit=True) as conn:
+    with psycopg.connect(url) as conn:  # rolled back: the bench data stays as generated
         overdue = conn.execute(
             "select count(*) from public.tickets where status in ('open', 'in_progress')"
             " and escalated_at is null and (sla_resolution_deadline < now()"
@@ -202,10 +176,36 @@ def sweep(url: str) -> dict[str, Any]:
         started = time.perf_counter()
         second = conn.execute("select private.escalate_overdue()").fetchone()
         second_s = time.perf_counter() - started
+        conn.rollback()
     return {"overdue_before": overdue[0] if overdue else None,
             "escalated": first[0] if first else None, "sweep_s": round(first_s, 3),
             "idempotent_rerun_escalated": second[0] if second else None,
             "idempotent_rerun_s": round(second_s, 4)}
+
+
+def at_scale(url: str, tenant: Any, args: argparse.Namespace) -> dict[str, Any]:
+    """Correctness walks, whole exports, plans and the duplicate check (not timed by
+    the generator: each once, or a few times for p50)."""
+    headers = {"Authorization": f"Bearer {tenant.tokens['manager']}"}
+    since = datetime.now(UTC) - timedelta(days=30)
+    export_path = ticketscale.query(f"{ticketscale.API}/export.csv",
+                                    created_from=since.isoformat())
+    server = benchlib.Server(["--factory", "app.main:app_factory"], url=url, pool=8, workers=2)
+    try:
+        base = f"http://127.0.0.1:{server.port}"
+        checks = ticketscale.correctness(url, base, tenant, headers, export_path, since)
+        exports = {name: [ticketscale.export_rows(base, headers, path) for _ in range(3)]
+                   for name, path in (("export_30_days", export_path),
+                                      ("export_open_overdue_water", ticketscale.query(
+                                          f"{ticketscale.API}/export.csv",
+                                          **ticketscale.OVERDUE_WATER)))}
+    finally:
+        server.stop()
+    return {"correct_at_scale": checks,
+            "exports": {name: sorted(runs, key=lambda r: r["seconds_to_last_byte"])[1]
+                        for name, runs in exports.items()},
+            "plans_as_manager": ticketscale.explain(url, tenant),
+            "duplicate_check": ticketscale.duplicate_check(url, tenant.id, args.queries)}
 
 
 def main() -> None:
@@ -214,12 +214,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=4)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--queries", type=int, default=1000, help="duplicate checks timed")
+    parser.add_argument("--compare", action="store_true",
+                        help="issue 17's before/after variants instead of the workspace")
     parser.add_argument("--fresh", action="store_true", help="rebuild the bench database")
     args = parser.parse_args()
     settings = Settings(supabase_url="", environment="development")
     url = dbadmin.with_database(settings.database_url, BENCH_DB)
     print(f"preparing {args.tickets:,} tickets in database {BENCH_DB} ...", flush=True)
     prepared = prepare(url, args.tickets, args.fresh, settings)
+    print(f"prepared ({prepared['generated_s']} s to generate)", flush=True)
     tenant = prepared["tenant"]
     with psycopg.connect(url) as conn:
         ids = [str(r[0]) for r in conn.execute(
@@ -227,26 +231,38 @@ def main() -> None:
             " and status in ('open', 'in_progress', 'escalated')"
             " and not is_sensitive and created_at > now() - interval '3 days'"
             " order by created_at desc limit 2000", (tenant.id,)).fetchall()]
+        spread = conn.execute("select count(distinct tenant_id), count(*) filter (where"
+                              " tenant_id = %s) from public.tickets", (tenant.id,)).fetchone()
     if not ids:
         raise SystemExit("no recent ordinary tickets to walk: run with --fresh")
     results = measure(url, tenant, ids, args)
     plain = results["plain_no_db"]["rps"] or 1
     report = {
         "tickets": args.tickets, "generated_s": prepared["generated_s"],
+        "municipalities": spread[0] if spread else None,
+        "tickets_of_the_measured_municipality": spread[1] if spread else None,
         "concurrency": args.concurrency, "seconds": args.seconds, "rounds": args.rounds,
-        "variants": VARIANTS, **results,
+        "compare": args.compare, "variants": VARIANTS if args.compare else {"after": VARIANTS[
+            "after"]}, **results,
         "ratio_to_plain": {k: round(v["rps"] / plain, 3) for k, v in results.items()},
         "ratio_to_select_1": {k: round(v["rps"] / (results["select_1"]["rps"] or 1), 3)
                               for k, v in results.items()},
         "escalation": sweep(url),
         "note": "lean generator in its own process; server, generator and PostgreSQL"
-                " share the machine; medians of the rounds",
+                " share the machine (and other work); medians of the rounds; exports with"
+                " one connection (latency = time to the last byte)",
     }
+    if not args.compare:
+        report.update(at_scale(url, tenant, args))
     for key, r in results.items():
-        print(f"{key:<26} {r['rps']:>8} req/s  p50 {r['p50_ms']:>7} ms  p99 {r['p99_ms']:>7} ms"
+        print(f"{key:<26} {r['rps']:>8} req/s  p50 {r['p50_ms']:>7} p95 {r['p95_ms']:>7}"
+              f" p99 {r['p99_ms']:>7} ms  x{report['ratio_to_select_1'][key]:<6} of select 1"
               f"  server {r['server_cpu_pct_of_core']:>5}%  generator"
               f" {r['generator_cpu_pct_of_core']:>5}%  ({r['errors']} errors)")
-    print(f"escalation: {report['escalation']}")
+    for key in ("escalation", "correct_at_scale", "exports", "duplicate_check",
+                "plans_as_manager"):
+        if key in report:
+            print(f"{key}: {json.dumps(report[key], default=str)}")
     benchlib.save(f"bench_tickets_{args.tickets}", report)
 
 

@@ -61,6 +61,9 @@ class Server:
                 "--ws-per-message-deflate", "true" if deflate else "false"]
         if workers > 1:
             args += ["--workers", str(workers)]
+            # /metrics adds up the workers, as scripts/dev serves them
+            self.metrics_dir = tempfile.TemporaryDirectory(prefix="salga-metrics-")
+            environ["PROMETHEUS_MULTIPROC_DIR"] = self.metrics_dir.name
         self.proc = subprocess.Popen(args, env=environ, cwd=cwd)
         for _ in range(300):
             try:

@@ -47,7 +47,9 @@ class ObservabilityMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            # a WebSocket's frames pass untouched (its broadcasts are the hot path)
+            await self.app(scope, receive,
+                           send_with_id if scope["type"] == "http" else send)
         finally:
             requestid.unbind(token)
             if scope["type"] == "http":

@@ -6,11 +6,14 @@ token (outbox depth and traffic are operators' business, not the public's).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hmac
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
@@ -19,8 +22,34 @@ from app.errors import NotFound, Unauthorized
 from app.observability import repository as repo
 from app.telemetry import metrics
 
-router = APIRouter(tags=["operations"])
 log = logging.getLogger("salga.metrics")
+SAMPLE_SECONDS = 2.0
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """With several workers, each samples its own pool and clients every few seconds
+    (a scrape reaches one worker; the others' gauges must be fresh too)."""
+    sampler = (asyncio.create_task(sample(app.state), name="metrics-sampler")
+               if metrics.MULTIPROCESS else None)
+    try:
+        yield
+    finally:
+        if sampler is not None:
+            sampler.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sampler
+        metrics.worker_stopped()
+
+
+async def sample(state: Any) -> None:
+    while True:
+        read_pool(state.pool)
+        read_realtime(state)
+        await asyncio.sleep(SAMPLE_SECONDS)
+
+
+router = APIRouter(tags=["operations"], lifespan=lifespan)
 
 
 @router.get("/metrics", summary="Prometheus metrics", include_in_schema=True)
@@ -30,7 +59,8 @@ async def scrape(request: Request) -> Response:
     read_pool(state.pool)
     await read_outbox(state.pool)
     read_realtime(state)
-    return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(metrics.scrape_registry()),
+                    media_type=CONTENT_TYPE_LATEST)
 
 
 def allow(request: Request) -> None:

@@ -17,7 +17,7 @@ from fastapi import WebSocket, WebSocketDisconnect
 from psycopg_pool import AsyncConnectionPool
 
 from app.auth import TokenVerifier
-from app.realtime import protocol, service
+from app.realtime import protocol, service, wire
 from app.realtime.hub import Hub, Message
 from app.realtime.protocol import Frame
 from app.realtime.service import ChannelRefused
@@ -37,6 +37,8 @@ class Gateway:
     verifier: TokenVerifier
     clients: int = 0
     shared_encoding: bool = True
+    direct_writes: bool = True
+    written_directly: int = 0  # broadcast frames that took the short path (wire.py)
 
 
 @dataclass(eq=False)
@@ -60,7 +62,7 @@ class Channel:
                 payload={"type": "broadcast", "event": message.event,
                          "payload": message.payload, "meta": {"id": message.id}},
             ), self.connection.vsn)
-        self.connection.send_text(text)
+        self.connection.broadcast(text, message.framed, key)
 
     def push(self, event: str, payload: dict[str, Any]) -> None:
         self.connection.send(Frame(self.topic, event, payload, None, self.join_ref))
@@ -75,10 +77,29 @@ class ClientConnection:
         self.channels: dict[str, Channel] = {}
         self._queue: asyncio.Queue[str | None] = asyncio.Queue(maxsize=QUEUE_LIMIT)
         self._overflowed = False
+        self._sending = False  # the sender is inside an ASGI send
+        self._transport = (wire.transport_of(getattr(websocket, "scope", {}))
+                           if gateway.direct_writes else None)
 
     # -- outgoing -----------------------------------------------------------
     def send(self, frame: Frame) -> None:
         self.send_text(protocol.encode(frame, self.vsn))
+
+    def broadcast(self, text: str, frames: dict[tuple[str, str], bytes],
+                  key: tuple[str, str]) -> None:
+        """A broadcast's frame written straight to the socket when nothing of this client's
+        waits before it (wire.py says why and when); queued otherwise."""
+        transport = self._transport
+        if transport is None or self._sending or not self._queue.empty() or self._overflowed:
+            self.send_text(text)
+            return
+        frame = frames.get(key)
+        if frame is None:
+            frame = frames[key] = wire.text_frame(text)
+        if wire.write(transport, frame):
+            self.gateway.written_directly += 1
+        elif not transport.is_closing():
+            self.send_text(text)  # behind: queued, and ASGI waits for the socket
 
     def send_text(self, text: str) -> None:
         """Queue an encoded frame (shared by every client of the same kind)."""
@@ -98,7 +119,11 @@ class ClientConnection:
 
     async def _sender(self) -> None:
         while (text := await self._queue.get()) is not None:
-            await self.ws.send_text(text)
+            self._sending = True
+            try:
+                await self.ws.send_text(text)
+            finally:
+                self._sending = False
         await self.ws.close(code=1013)
 
     # -- incoming -----------------------------------------------------------

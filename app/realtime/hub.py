@@ -25,6 +25,9 @@ class Message:
     # clients is encoded once per kind of client, not once per client.
     encoded: dict[tuple[str, str], str] = field(
         default_factory=dict, compare=False, repr=False, hash=False)
+    # The same as WebSocket frames, for the clients written to directly (wire.py).
+    framed: dict[tuple[str, str], bytes] = field(
+        default_factory=dict, compare=False, repr=False, hash=False)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Message:

@@ -23,7 +23,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     task = asyncio.create_task(listener.run(), name="realtime-listener")
     app.state.realtime = Gateway(
         hub=hub, pool=app.state.pool, verifier=app.state.verifier,
-        shared_encoding=app.state.settings.realtime_shared_encoding)
+        shared_encoding=app.state.settings.realtime_shared_encoding,
+        direct_writes=app.state.settings.realtime_direct_writes)
     app.state.realtime_listener = listener
     try:
         yield

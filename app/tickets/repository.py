@@ -128,10 +128,15 @@ def ticket_filters(*, tenant_id: UUID, sensitive: bool | None,
         params["created_to"] = filters["created_to"]
     query = (filters.get("q") or "").strip()
     if query and TRACKING_LIKE.match(query):
-        where.append("t.tracking_number like %(q_prefix)s")
-        params["q_prefix"] = query.upper().replace("%", "").replace("_", "") + "%"
+        # [prefix, next prefix) in the C collation: leakproof comparisons RLS lets an
+        # index serve (LIKE is not leakproof); migration 0021 has the index
+        prefix = query.upper()
+        where.append('t.tracking_number collate "C" >= %(q_from)s'
+                     ' and t.tracking_number collate "C" < %(q_to)s')
+        params["q_from"], params["q_to"] = prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
     elif query:
-        where.append("t.address ilike %(q_text)s")
+        # the trigram search runs in a helper that returns only readable tickets (0021)
+        where.append("t.id in (select private.readable_tickets_at_address(%(q_text)s))")
         params["q_text"] = "%" + re.sub(r"([%_\\])", r"\\\1", query) + "%"
     return where, params
 

@@ -3,7 +3,7 @@
 from migrations.sqlfile import run_sql
 
 revision = "0022"
-down_revision = "0020"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

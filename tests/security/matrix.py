@@ -602,6 +602,7 @@ FUNCTIONS: dict[str, str] = {
     "private.record_sensitive_read": "only tickets the caller may read",
     "private.report_receipt": "only the caller's own report",
     "private.ticket_audit_entries": "only tickets the caller may read",
+    "private.readable_tickets_at_address": "only tickets the caller may read",
     "private.submit_verification": "only the caller's own document",
     "private.decide_verification": "managers and admins, their municipality",
     "private.verification_cases": "managers and admins, their municipality",

@@ -98,3 +98,23 @@ async def test_a_manager_cannot_stretch_the_gbv_sla(
     cur = await db.execute("update public.sla_policies set response_hours = 2 where id = %s",
                            (w["sla_gbv"],))
     assert cur.rowcount == 1
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_the_address_search_helper_answers_only_with_tickets_the_caller_reads(
+    db: AsyncConnection[Any], tenant: Tenant, other_tenant: Tenant, role: str
+) -> None:
+    w = await build_world(db, tenant)
+    tickets = [w["ticket_own"], w["ticket_others"], w["ticket_sensitive"]]
+    await db.execute("update public.tickets set address = '7 Shared Lane, Langa'"
+                     " where id = any(%s)", (tickets,))
+    helper = ("select coalesce(array_agg(x order by x), '{}') as x"
+              " from private.readable_tickets_at_address('%%shared lane%%') x")
+    readable = ("select coalesce(array_agg(id order by id), '{}') as x from public.tickets"
+                " where id = any(%s)")
+    found = await _as(db, tenant.claims[role], helper, None)
+    assert found == await _as(db, tenant.claims[role], readable, (tickets,))
+    assert (w["ticket_sensitive"] in found) is (role in ("saps_liaison", "admin"))
+    assert len(found) == {"citizen": 1, "field_worker": 1, "manager": 2, "saps_liaison": 1,
+                          "admin": 3}[role]
+    assert await _as(db, other_tenant.claims[role], helper, None) == []
