@@ -29,7 +29,9 @@ async function load() {
     api('/api/v1/municipality'), api('/api/v1/teams'), api('/api/v1/sla-policies'),
     api('/api/v1/users?include_inactive=true')])
   Object.assign(state, { teams, sla, staff })
-  $('whatsapp').value = municipality.whatsapp_number || ''
+  // A reload never overwrites what the admin is typing (a slow first load could
+  // otherwise blank a number typed meanwhile, and the next save would clear it).
+  if (!$('whatsapp').dataset.dirty) $('whatsapp').value = municipality.whatsapp_number || ''
   showTeams()
   showCategories()
   showSla()
@@ -116,10 +118,12 @@ function changePerson(person, body) {
   }, what).then(() => { if ($('error').textContent) load() })
 }
 
+$('whatsapp').addEventListener('input', () => { $('whatsapp').dataset.dirty = 'true' })
 $('save-whatsapp').addEventListener('click', () => run(async () => {
   const number = $('whatsapp').value.trim()
   await state.page.api('/api/v1/municipality', { method: 'PATCH',
     body: { whatsapp_number: number || null } })
+  delete $('whatsapp').dataset.dirty
 }, 'WhatsApp number saved.'))
 
 $('create-team').addEventListener('click', () => run(async () => {
