@@ -64,12 +64,26 @@ class Library:
         return self.text("emergency", language)
 
 
+# Texts by (municipality, fingerprint of its approved versions), kept across messages:
+# a webhook reads a few hundred texts per message otherwise. An approval or retirement
+# changes the fingerprint, so the next message reads the new set.
+_KEPT: dict[tuple[UUID | None, str], dict[tuple[str, str], Version]] = {}
+KEPT_AT_MOST = 512
+
+
 async def load(conn: Conn, *, tenant_id: UUID | None) -> Library:
-    """Every approved text `tenant_id`'s citizens receive."""
-    rows = await repo.approved_texts(conn, tenant_id=tenant_id)
-    return Library({(r["template_key"], r["language"]): Version(
-        id=r["id"], key=r["template_key"], language=r["language"], version=r["version"],
-        body=r["body"]) for r in rows})
+    """Every approved text `tenant_id`'s citizens receive (a fresh `used` list each time)."""
+    fingerprint = await repo.approved_fingerprint(conn, tenant_id=tenant_id)
+    texts = _KEPT.get((tenant_id, fingerprint))
+    if texts is None:
+        rows = await repo.approved_texts(conn, tenant_id=tenant_id)
+        texts = {(r["template_key"], r["language"]): Version(
+            id=r["id"], key=r["template_key"], language=r["language"], version=r["version"],
+            body=r["body"]) for r in rows}
+        if len(_KEPT) >= KEPT_AT_MOST:
+            _KEPT.clear()
+        _KEPT[(tenant_id, fingerprint)] = texts
+    return Library(texts)
 
 
 def fill(body: str, values: dict[str, object]) -> str:
