@@ -23,6 +23,7 @@ from app.duplicates.router import router as duplicates_router
 from app.fieldwork.router import router as fieldwork_router
 from app.guard import RequestGuard
 from app.health.router import router as health_router
+from app.identity import people
 from app.identity.router import router as identity_router
 from app.media.router import router as media_router
 from app.municipality.router import router as municipality_router
@@ -74,13 +75,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.pool.open(wait=False)
-        if app.state.authserver is not None:
-            await app.state.authserver.pool.open(wait=False)
+        local_auth = app.state.authserver
+        if local_auth is not None:
+            await local_auth.pool.open(wait=False)
+            forget_auth = people.serve_people_with(local_auth)
         try:
             yield
         finally:
-            if app.state.authserver is not None:
-                await app.state.authserver.pool.close()
+            if local_auth is not None:
+                forget_auth()
+                await local_auth.pool.close()
             await app.state.pool.close()
 
     app = FastAPI(

@@ -154,9 +154,13 @@ def storage_rows(d: dict[str, Any]) -> list[str]:
 
 def whatsapp_rows(d: dict[str, Any]) -> list[str]:
     w, b, o = d["webhook"], d["bare_insert"], d["outbox"]
-    return [f"| `bench_whatsapp` ({d['concurrency']} connections) | signed webhook (whole "
-            f"conversations) vs bare insert | {req(w)} vs {req(b)} (ratio "
-            f"{d['webhook_vs_bare_insert']}) |",
+    rows = [f"| `bench_whatsapp` ({d['concurrency']} connections) | signed webhook (whole "
+            f"conversations, warm server) vs bare insert | {req(w)} vs {req(b)} (ratio "
+            f"{d['webhook_vs_bare_insert']}) |"]
+    if "webhook_cold" in d:
+        rows.append(f"| | the same in a fresh server's first {d['seconds']:g} s | "
+                    f"{req(d['webhook_cold'])} (ratio {d['webhook_cold_vs_bare_insert']}) |")
+    return [*rows,
             f"| | outbox drain against the Twilio stand-in | {o['sent_per_s']} msg/s "
             f"(per-sender limit off) |"]
 

@@ -48,7 +48,7 @@ class AuthServer:
 
 def build(*, auth_database_url: str, config: AuthConfig, secret: str, public_url: str,
           mail_dir: Path) -> AuthServer:
-    pool = AsyncConnectionPool(auth_database_url, min_size=1, max_size=5, open=False,
+    pool = AsyncConnectionPool(auth_database_url, min_size=1, max_size=10, open=False,
                                name="salga-auth",
                                kwargs={"autocommit": False, "row_factory": _dict_row()})
     return AuthServer(pool=pool, config=config, secret=secret, public_url=public_url,

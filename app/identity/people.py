@@ -8,14 +8,15 @@ the caller's; calling again for the same email or phone returns the same person.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 from uuid import UUID
 
 import httpx
 from psycopg import AsyncConnection
-from psycopg.conninfo import make_conninfo
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.rows import dict_row
 
 from app.authserver import admin, repository, sessions
@@ -28,10 +29,34 @@ Conn = AsyncConnection[Any]
 
 
 FORGET_INVITE = {"salga_invite": None}  # Auth deletes app_metadata keys set to null
+TAKEN = ("email_exists", "phone_exists")  # Auth's codes for an email or phone in use
 
 
 class PersonError(ValueError):
     """Auth refused to create or sign in a person; the message says why."""
+
+
+# The app's own local Auth server, by (event loop, database): a person created while
+# the app serves reuses its warm supabase_auth_admin connections instead of opening
+# a cold one each time (a new backend costs more than the person's rows).
+_RUNNING: dict[tuple[int, str, str, str], AuthServer] = {}
+
+
+def _where(dsn: str) -> tuple[int, str, str, str]:
+    info = conninfo_to_dict(dsn)
+    return (id(asyncio.get_running_loop()), str(info.get("host", "")),
+            str(info.get("port", "")), str(info.get("dbname", "")))
+
+
+def serve_people_with(server: AuthServer) -> Callable[[], None]:
+    """Create people through `server`'s pool while it is open; returns the undo."""
+    assert server.pool is not None and isinstance(server.pool.conninfo, str)
+    key = _where(server.pool.conninfo)
+    _RUNNING[key] = server
+
+    def forget() -> None:
+        _RUNNING.pop(key, None)
+    return forget
 
 
 @asynccontextmanager
@@ -40,12 +65,12 @@ async def local_auth(conn: Conn, *, secret: str | None = None
     """The local Auth server on the same database as `conn`, connected as
     supabase_auth_admin, in one transaction committed on success."""
     settings = get_settings()
-    info = make_conninfo(conn.info.dsn, user="supabase_auth_admin",
-                         password=conn.info.password or "")
-    server = AuthServer(pool=None, config=load(), secret=secret or settings.supabase_jwt_secret,
+    running = _RUNNING.get(_where(conn.info.dsn))
+    server = AuthServer(pool=None, config=running.config if running else load(),
+                        secret=secret or settings.supabase_jwt_secret,
                         public_url=settings.public_base_url,
                         mailbox=Mailbox(settings.local_mail_dir), limiter=RateLimiter())
-    async with await AsyncConnection.connect(info, row_factory=dict_row) as auth_conn:
+    async with _auth_connection(conn, running) as auth_conn:
         try:
             async with auth_conn.transaction():
                 # Never wait forever on locks the caller's own transaction holds.
@@ -53,6 +78,19 @@ async def local_auth(conn: Conn, *, secret: str | None = None
                 yield auth_conn, server
         except AuthError as exc:
             raise PersonError(exc.msg) from exc
+
+
+@asynccontextmanager
+async def _auth_connection(conn: Conn, running: AuthServer | None) -> AsyncIterator[Conn]:
+    """A connection as supabase_auth_admin: the running server's, or a new one."""
+    if running is not None and running.pool is not None:
+        async with running.pool.connection() as pooled:
+            yield pooled
+        return
+    info = make_conninfo(conn.info.dsn, user="supabase_auth_admin",
+                         password=conn.info.password or "")
+    async with await AsyncConnection.connect(info, row_factory=dict_row) as fresh:
+        yield fresh
 
 
 def invite_metadata(*, municipality: str | None, tenant_id: UUID | str | None,
@@ -87,23 +125,28 @@ async def create_person(
 
 async def _create_locally(conn: Conn, body: dict[str, Any], *, invite: bool) -> UUID:
     async with local_auth(conn) as (auth_conn, server):
-        existing = await _existing(auth_conn, email=body["email"], phone=body["phone"])
-        if existing is not None:
-            await _add_missing_email(auth_conn, server, existing, body)
-            return existing
         # As on Supabase, where /invite cannot set app_metadata: create the user with
         # the role the profile trigger reads, then invite that (unconfirmed) user.
-        user = await admin.create_user(
-            auth_conn, server, email=body["email"], phone=body["phone"],
-            password=body["password"], email_confirm=body["email_confirm"],
-            phone_confirm=body["phone_confirm"], user_metadata=body["user_metadata"],
-            app_metadata=body["app_metadata"], ban_duration=None)
+        # Auth refuses a taken email or phone before it writes anything: then the
+        # person exists already (as the remote path finds them).
+        try:
+            user = await admin.create_user(
+                auth_conn, server, email=body["email"], phone=body["phone"],
+                password=body["password"], email_confirm=body["email_confirm"],
+                phone_confirm=body["phone_confirm"], user_metadata=body["user_metadata"],
+                app_metadata=body["app_metadata"], ban_duration=None)
+        except AuthError as exc:
+            existing = await _existing(auth_conn, email=body["email"], phone=body["phone"])
+            if exc.error_code not in TAKEN or existing is None:
+                raise
+            await _add_missing_email(auth_conn, server, existing, body)
+            return existing
         if invite and body["email"]:
             await admin.invite(auth_conn, server, email=body["email"],
                                data=body["user_metadata"], redirect_to=body["redirect_to"])
         # The profile trigger has read the invitation: it does not stay in tokens.
-        await admin.update_user(auth_conn, server, user_id=UUID(user["id"]),
-                                changes={"app_metadata": FORGET_INVITE})
+        await repository.update_user(auth_conn, UUID(user["id"]), raw_app_meta_data=admin.merged(
+            user["app_metadata"], FORGET_INVITE))
         return UUID(user["id"])
 
 

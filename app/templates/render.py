@@ -64,26 +64,30 @@ class Library:
         return self.text("emergency", language)
 
 
-# Texts by (municipality, fingerprint of its approved versions), kept across messages:
-# a webhook reads a few hundred texts per message otherwise. An approval or retirement
-# changes the fingerprint, so the next message reads the new set.
-_KEPT: dict[tuple[UUID | None, str], dict[tuple[str, str], Version]] = {}
+# Texts by (municipality, library generation), kept across messages: a webhook reads a
+# few hundred texts per message otherwise. Writing any text stamps a new generation
+# (migration 0023), so the next message reads the new set. What readers derive from
+# the texts (word lists ...) is kept beside them.
+_KEPT: dict[tuple[UUID | None, str], tuple[dict[tuple[str, str], Version], dict[str, Any]]] = {}
 KEPT_AT_MOST = 512
 
 
-async def load(conn: Conn, *, tenant_id: UUID | None) -> Library:
-    """Every approved text `tenant_id`'s citizens receive (a fresh `used` list each time)."""
-    fingerprint = await repo.approved_fingerprint(conn, tenant_id=tenant_id)
-    texts = _KEPT.get((tenant_id, fingerprint))
-    if texts is None:
+async def load(conn: Conn, *, tenant_id: UUID | None, generation: str | None = None
+               ) -> Library:
+    """Every approved text `tenant_id`'s citizens receive (a fresh `used` list each time).
+    `generation`: the library generation when the caller has read it already."""
+    if generation is None:
+        generation = await repo.library_generation(conn, tenant_id=tenant_id)
+    kept = _KEPT.get((tenant_id, generation))
+    if kept is None:
         rows = await repo.approved_texts(conn, tenant_id=tenant_id)
-        texts = {(r["template_key"], r["language"]): Version(
+        kept = ({(r["template_key"], r["language"]): Version(
             id=r["id"], key=r["template_key"], language=r["language"], version=r["version"],
-            body=r["body"]) for r in rows}
+            body=r["body"]) for r in rows}, {})
         if len(_KEPT) >= KEPT_AT_MOST:
             _KEPT.clear()
-        _KEPT[(tenant_id, fingerprint)] = texts
-    return Library(texts)
+        _KEPT[(tenant_id, generation)] = kept
+    return Library(kept[0], derived=kept[1])
 
 
 def fill(body: str, values: dict[str, object]) -> str:

@@ -20,15 +20,13 @@ async def approved_texts(conn: Conn, *, tenant_id: UUID | None) -> list[Row]:
     return await cur.fetchall()
 
 
-async def approved_fingerprint(conn: Conn, *, tenant_id: UUID | None) -> str:
-    """What identifies the set of approved versions `tenant_id`'s citizens receive: a
-    version's text never changes once approved, so the same ids mean the same texts."""
-    cur = await conn.execute(
-        "select md5(coalesce(string_agg(id::text, ',' order by id), '')) as fingerprint"
-        "  from public.message_templates"
-        " where status = 'approved' and (tenant_id = %s or tenant_id is null)", (tenant_id,))
+async def library_generation(conn: Conn, *, tenant_id: UUID | None) -> str:
+    """What identifies the texts `tenant_id`'s citizens receive: a new token whenever
+    any of them (or the platform's) is written (migration 0023). Service role only."""
+    cur = await conn.execute("select private.library_generation(%s) as generation",
+                             (tenant_id,))
     row = await cur.fetchone()
-    return str(row["fingerprint"]) if row else ""
+    return str(row["generation"]) if row else ""
 
 
 async def list_versions(conn: Conn, *, key: str | None, language: str | None,

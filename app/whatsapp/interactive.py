@@ -26,8 +26,6 @@ from twilio.base.exceptions import TwilioException
 from twilio.rest import Client
 
 from app.templates.render import Library
-from app.vocab import Conn
-from app.whatsapp import repository as repo
 
 log = logging.getLogger("salga.whatsapp")
 
@@ -53,7 +51,9 @@ Sender = Callable[[str, str, Interactive], Awaitable[str | None]]
 
 def question_of(lib: Library) -> str | None:
     """The template for the last question this reply asked, if it asked one."""
-    keys = {version.id: version.key for version in lib.texts.values()}
+    keys = lib.derived.get("keys_by_id")
+    if keys is None:
+        keys = lib.derived["keys_by_id"] = {v.id: v.key for v in lib.texts.values()}
     for used in reversed(lib.used):
         purpose = ASKED_BY.get(keys.get(used, ""))
         if purpose is not None:
@@ -61,13 +61,15 @@ def question_of(lib: Library) -> str | None:
     return None
 
 
-async def prepare(conn: Conn, *, lib: Library, reply: str, language: str
-                  ) -> Interactive | None:
-    """The interactive form of `reply`, or None when it goes as plain text."""
+def prepare(contents: dict[str, str], *, lib: Library, reply: str, language: str
+            ) -> Interactive | None:
+    """The interactive form of `reply`, or None when it goes as plain text. `contents`:
+    the ContentSids made, by "purpose language" (English stands in for a language
+    that has none)."""
     purpose = question_of(lib)
     if purpose is None or not reply or len(reply) > MAX_BODY:
         return None
-    content_sid = await repo.interactive_content(conn, purpose=purpose, language=language)
+    content_sid = contents.get(f"{purpose} {language}") or contents.get(f"{purpose} en")
     if content_sid is None:
         return None
     return Interactive(content_sid=content_sid, variables={"1": reply})

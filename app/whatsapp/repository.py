@@ -15,20 +15,31 @@ CONVERSATION_FIELDS = frozenset({
 })
 
 
-async def municipality_by_whatsapp(conn: Conn, number: str) -> Row | None:
+async def arrive(conn: Conn, *, number: str, message_sid: str) -> Row | None:
+    """One round trip for what every message needs first: the municipality on `number`
+    (None when there is none), whether this MessageSid is new (`claimed`; False for a
+    retry), its library generation, and the interactive templates (ContentSids by
+    "purpose language")."""
     cur = await conn.execute(
-        "select id, code, name from public.municipalities"
-        " where whatsapp_number = %s and is_active", (number,))
+        r"""
+        with m as (
+          select id, code, name from public.municipalities
+           where whatsapp_number = %(number)s and is_active
+        ), claimed as (
+          insert into public.whatsapp_inbound_messages (message_sid, tenant_id)
+          select %(sid)s, m.id from m
+          on conflict (message_sid) do nothing
+          returning message_sid
+        )
+        select m.id, m.code, m.name, exists (select 1 from claimed) as claimed,
+               private.library_generation(m.id) as library_generation,
+               (select coalesce(jsonb_object_agg(w.template_key || ' ' || w.language,
+                                                 w.content_sid), '{}')
+                  from public.whatsapp_templates w
+                 where w.template_key like 'interactive\_%%') as contents
+          from m
+        """, {"number": number, "sid": message_sid})
     return await cur.fetchone()
-
-
-async def claim_inbound(conn: Conn, *, message_sid: str, tenant_id: UUID) -> bool:
-    """Record the MessageSid; False when it was already recorded (a retry)."""
-    cur = await conn.execute(
-        "insert into public.whatsapp_inbound_messages (message_sid, tenant_id)"
-        " values (%s, %s) on conflict (message_sid) do nothing returning message_sid",
-        (message_sid, tenant_id))
-    return await cur.fetchone() is not None
 
 
 async def stored_reply(conn: Conn, message_sid: str) -> str:
@@ -43,15 +54,28 @@ async def stored_reply(conn: Conn, message_sid: str) -> str:
     return row["reply"] or ""
 
 
-async def save_reply(
-    conn: Conn, *, message_sid: str, conversation_id: UUID | None, reply: str,
-    template_ids: list[UUID],
+async def finish(
+    conn: Conn, *, message_sid: str, conversation_id: UUID | None, changes: dict[str, Any],
+    reply: str, template_ids: list[UUID],
 ) -> None:
-    """The reply, and the approved text versions it was made of."""
+    """In one statement: what the message changed in its conversation (none when the
+    conversation is gone), and the reply with the approved text versions it was made of."""
+    unknown = set(changes) - CONVERSATION_FIELDS
+    if unknown:
+        raise ValueError(f"not conversation fields: {sorted(unknown)}")
+    values = {**{f"c_{name}": value for name, value in changes.items()},
+              "id": conversation_id, "reply": reply, "template_ids": template_ids,
+              "sid": message_sid}
+    saved = ("update public.whatsapp_inbound_messages set reply = %(reply)s,"
+             " conversation_id = %(id)s, template_ids = %(template_ids)s"
+             " where message_sid = %(sid)s")
+    if conversation_id is None or not changes:
+        await conn.execute(saved, values)
+        return
+    assignments = ", ".join(f"{name} = %(c_{name})s" for name in changes)
     await conn.execute(
-        "update public.whatsapp_inbound_messages set reply = %s, conversation_id = %s,"
-        " template_ids = %s where message_sid = %s",
-        (reply, conversation_id, template_ids, message_sid))
+        f"with changed as (update public.whatsapp_conversations set {assignments}"
+        f" where id = %(id)s) {saved}", values)
 
 
 async def conversation_for_update(conn: Conn, *, tenant_id: UUID, phone: str) -> Row:
@@ -71,18 +95,6 @@ async def conversation_for_update(conn: Conn, *, tenant_id: UUID, phone: str) ->
     row = await cur.fetchone()
     assert row is not None
     return row
-
-
-async def update_conversation(conn: Conn, conversation_id: UUID, fields: dict[str, Any]) -> None:
-    unknown = set(fields) - CONVERSATION_FIELDS
-    if unknown:
-        raise ValueError(f"not conversation fields: {sorted(unknown)}")
-    if not fields:
-        return
-    assignments = ", ".join(f"{name} = %({name})s" for name in fields)
-    await conn.execute(
-        f"update public.whatsapp_conversations set {assignments} where id = %(id)s",
-        {**fields, "id": conversation_id})
 
 
 async def delete_conversation(conn: Conn, conversation_id: UUID) -> None:
@@ -264,16 +276,6 @@ async def ticket_place(conn: Conn, *, ticket_id: object) -> Row:
 async def link_follow_up(conn: Conn, *, ticket_id: object, follows: object) -> None:
     await conn.execute("update public.tickets set follows_up = %s where id = %s",
                        (follows, ticket_id))
-
-
-async def interactive_content(conn: Conn, *, purpose: str, language: str) -> str | None:
-    """The ContentSid made for a question in `language` (English when it has none)."""
-    cur = await conn.execute(
-        "select content_sid from public.whatsapp_templates"
-        " where template_key = %s and language in (%s, 'en')"
-        " order by language = %s desc limit 1", (purpose, language, language))
-    row = await cur.fetchone()
-    return str(row["content_sid"]) if row else None
 
 
 async def save_content(conn: Conn, *, purpose: str, language: str, content_sid: str) -> None:

@@ -48,26 +48,27 @@ async def handle_inbound(
     """The reply to `msg` (the same reply again for a retried MessageSid). With a
     `sender`, a reply that asks a question goes out as an interactive message instead,
     and the webhook's own answer is empty."""
-    municipality = await repo.municipality_by_whatsapp(conn, msg.to_phone)
-    if municipality is None:
+    arrived = await repo.arrive(conn, number=msg.to_phone, message_sid=msg.message_sid)
+    if arrived is None:
         raise UnknownNumber()
-    if not await repo.claim_inbound(conn, message_sid=msg.message_sid,
-                                    tenant_id=municipality["id"]):
+    if not arrived["claimed"]:
         return await repo.stored_reply(conn, msg.message_sid)
+    municipality = {k: arrived[k] for k in ("id", "code", "name")}
     conv = await repo.conversation_for_update(conn, tenant_id=municipality["id"],
                                               phone=msg.from_phone)
-    lib = await render.load(conn, tenant_id=municipality["id"])
+    lib = await render.load(conn, tenant_id=municipality["id"],
+                            generation=arrived["library_generation"])
     ctx = Context(conn=conn, municipality=municipality, conv=conv, msg=msg, settings=settings,
                   lib=lib)
     reply = child.with_emergency(ctx, await converse(ctx))
     if not ctx.deleted:
         ctx.changes["last_inbound_at"] = datetime.now(UTC)
-        await repo.update_conversation(conn, conv["id"], ctx.changes)
-    await repo.save_reply(conn, message_sid=msg.message_sid,
-                          conversation_id=None if ctx.deleted else conv["id"], reply=reply,
-                          template_ids=lib.used)
+    await repo.finish(conn, message_sid=msg.message_sid,
+                      conversation_id=None if ctx.deleted else conv["id"],
+                      changes=ctx.changes, reply=reply, template_ids=lib.used)
     if sender is not None and settings.interactive_replies:
-        offer = await interactive.prepare(conn, lib=lib, reply=reply, language=ctx.lang)
+        offer = interactive.prepare(arrived["contents"], lib=lib, reply=reply,
+                                    language=ctx.lang)
         sent = await sender(msg.from_phone, msg.to_phone, offer) if offer else None
         if sent is not None:
             await repo.mark_sent_interactive(conn, message_sid=msg.message_sid, reply_sid=sent)

@@ -13,15 +13,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from uuid import UUID
 
 from app.templates.render import Library, Version
 from app.vocab import CATEGORIES, SENSITIVE_CATEGORY, Row
 
 YES, NO = "yes", "no"
-# Word lists by the approved versions they came from (one set per municipality's overrides).
-_LEXICONS: dict[frozenset[UUID], Lexicon] = {}
-LEXICONS_KEPT = 64
 # A short answer may carry a few words more ("yes please", "cha ngiyabonga").
 ANSWER_TAIL = 3
 # A description is a sentence, not a word (the description step asks for 10 letters).
@@ -47,19 +43,12 @@ class Lexicon:
 
 
 def lexicon(lib: Library) -> Lexicon:
-    """Worked out once per set of approved versions and kept across messages: a version's
-    text never changes (migration 0011's guard), so the same versions give the same words."""
-    if "lexicon" in lib.derived:
-        return lib.derived["lexicon"]
-    versions = [v for (key, _), v in lib.texts.items() if key.startswith("words_")]
-    ident = frozenset(v.id for v in versions)
-    found = _LEXICONS.get(ident)
+    """Worked out once per library generation: `lib.derived` is kept with its texts
+    across messages (app.templates.render)."""
+    found = lib.derived.get("lexicon")
     if found is None:
-        found = build_lexicon(versions)
-        if len(_LEXICONS) >= LEXICONS_KEPT:
-            _LEXICONS.clear()
-        _LEXICONS[ident] = found
-    lib.derived["lexicon"] = found
+        found = lib.derived["lexicon"] = build_lexicon(
+            [v for (key, _), v in lib.texts.items() if key.startswith("words_")])
     return found
 
 

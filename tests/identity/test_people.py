@@ -89,3 +89,24 @@ async def test_the_mailbox_page_is_for_development_only(
                                  base_url="http://app") as client:
         for path in ("/auth/v1/mailbox", "/auth/v1/mailbox.json"):
             assert (await client.get(path)).status_code == 404
+
+
+async def test_while_the_app_serves_people_are_created_on_its_auth_connections(
+    database_url: str, settings: Settings, tenant: Tenant
+) -> None:
+    """A webhook creating a citizen reuses the app's warm Auth connections (opening a
+    database connection per person costs more than the person); outside the app, or
+    once it stops, a connection of its own."""
+    app = create_app(settings)
+    pool = app.state.authserver.pool
+    async with app.router.lifespan_context(app), await AsyncConnection.connect(
+            database_url, row_factory=dict_row) as conn:
+        served_before = pool.get_stats().get("requests_num", 0)
+        for _ in range(3):
+            await people.create_person(conn, phone=f"+2786{uuid.uuid4().int % 10**7:07d}",
+                                       tenant_id=tenant.id)
+        assert pool.get_stats().get("requests_num", 0) - served_before == 3
+    async with await AsyncConnection.connect(database_url, row_factory=dict_row) as conn:
+        alone = await people.create_person(conn, phone=f"+2786{uuid.uuid4().int % 10**7:07d}",
+                                           tenant_id=tenant.id)
+    assert (await rows(database_url, alone))["tenant_id"] == tenant.id

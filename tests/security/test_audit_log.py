@@ -242,6 +242,28 @@ async def test_a_protected_whatsapp_draft_is_audited_without_its_place_or_our_re
     assert "Secret" not in str(inbound)
 
 
+async def test_a_person_key_is_made_only_when_there_is_something_to_seal(
+    db: AsyncConnection[Any], tenant: Tenant
+) -> None:
+    """The webhook's own log (replies always redacted) never makes or reads a key."""
+    phone = "+27825550177"
+    cur = await db.execute("insert into public.whatsapp_conversations (tenant_id, phone)"
+                           " values (%s, %s) returning id", (tenant.id, phone))
+    conv = (await cur.fetchone())["id"]  # type: ignore[index]
+    keys = ("select count(*) as n from private.personal_keys"
+            " where phone_digest = private.phone_digest(%s)")
+    assert (await fetch_all(db, keys, (phone,)))[0]["n"] == 1  # the phone was sealed
+    await db.execute("delete from private.personal_keys"
+                     " where phone_digest = private.phone_digest(%s)", (phone,))
+    await db.execute("insert into public.whatsapp_inbound_messages (message_sid, tenant_id,"
+                     " conversation_id) values ('SMauditnokey00001', %s, %s)", (tenant.id, conv))
+    await db.execute("update public.whatsapp_inbound_messages set reply = 'Thank you'"
+                     " where message_sid = 'SMauditnokey00001'")
+    await db.execute("update public.whatsapp_conversations set state = 'menu' where id = %s",
+                     (conv,))
+    assert (await fetch_all(db, keys, (phone,)))[0]["n"] == 0
+
+
 async def test_the_reason_of_a_status_change_is_kept_with_its_entry(
     db: AsyncConnection[Any], tenant: Tenant
 ) -> None:

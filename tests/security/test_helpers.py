@@ -65,6 +65,7 @@ async def test_the_gbv_access_log_takes_no_entry_for_another_municipalitys_media
     "select private.file_protected_report(gen_random_uuid(), %s, null, 'gbv', 'gAAAAAx',"
     " null, null, null, 'en', 'web')",
     "select private.seal_audit_log(), %s",
+    "select private.library_generation(%s)",
 ])
 async def test_internal_helpers_are_not_callable_by_users(
     db: AsyncConnection[Any], tenant: Tenant, other_tenant: Tenant, call: str

@@ -124,3 +124,27 @@ async def test_a_text_in_any_language_the_platform_speaks_and_no_other(
     assert malformed.status_code == 422 and "language" in malformed.text
     rows = await fetch_all(db, "select 1 from public.message_templates where language = 'xx'")
     assert rows == []
+
+
+async def test_the_library_generation_moves_only_for_those_whose_texts_changed(
+    db: AsyncConnection[Any], town: Tenant, tenant: Tenant,
+) -> None:
+    """Readers keep a municipality's library while its generation stands: a text written
+    for one municipality moves its generation only; a platform text moves everyone's."""
+    async def generations() -> tuple[str, str]:
+        rows = await fetch_all(db, "select private.library_generation(%s) as town,"
+                                   " private.library_generation(%s) as other",
+                               (town.id, tenant.id))
+        return rows[0]["town"], rows[0]["other"]
+
+    town_before, other_before = await generations()
+    await db.execute(
+        "insert into public.message_templates (tenant_id, template_key, language, body)"
+        " values (%s, 'filed', 'af', 'Dankie! Verwysing {tracking_number}.')", (town.id,))
+    town_after, other_after = await generations()
+    assert town_after != town_before and other_after == other_before
+    await db.execute(
+        "insert into public.message_templates (tenant_id, template_key, language, body)"
+        " values (null, 'filed', 'af', 'Baie dankie! Verwysing {tracking_number}.')")
+    town_last, other_last = await generations()
+    assert town_last != town_after and other_last != other_after
