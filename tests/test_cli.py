@@ -8,6 +8,7 @@ import sys
 import uuid
 
 import jwt
+import psycopg
 
 from app.config import Settings
 
@@ -56,3 +57,10 @@ def test_demo_is_idempotent(database_url: str) -> None:
     second = salga(database_url, "demo")
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
     assert first.stdout == second.stdout
+    with psycopg.connect(database_url) as conn:
+        backups = conn.execute(
+            "select u.email from public.team_members tm join auth.users u on u.id = tm.user_id"
+            " join public.teams t on t.id = tm.team_id"
+            " join public.municipalities m on m.id = t.tenant_id"
+            " where m.code = 'DEMO' and t.is_saps and tm.is_backup").fetchall()
+    assert backups == [("saps.backup@demo.salga.example",)]  # a missed child case has one

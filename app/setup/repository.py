@@ -139,11 +139,13 @@ async def upsert_team(
 
 
 async def add_team_member(
-    conn: Conn, *, team_id: UUID, user_id: UUID, tenant_id: UUID
+    conn: Conn, *, team_id: UUID, user_id: UUID, tenant_id: UUID, is_backup: bool = False
 ) -> None:
+    """`is_backup`: a SAPS liaison who takes a child case its first liaison missed."""
     await conn.execute(
-        "insert into public.team_members (team_id, user_id, tenant_id) values (%s, %s, %s)"
-        " on conflict do nothing", (team_id, user_id, tenant_id))
+        "insert into public.team_members (team_id, user_id, tenant_id, is_backup)"
+        " values (%s, %s, %s, %s) on conflict do nothing",
+        (team_id, user_id, tenant_id, is_backup))
 
 
 async def upsert_sla_policy(

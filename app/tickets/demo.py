@@ -27,8 +27,11 @@ TEAMS: list[tuple[str, list[str], tuple[float, float, float, float] | None, bool
     ("Electricity", ["electricity"], None, True, False, ["power.crew@demo.salga.example"]),
     ("Waste Management", ["waste", "other"], None, True, False,
      ["waste.crew@demo.salga.example"]),
-    ("SAPS Liaison Desk", ["gbv"], None, True, True, ["saps@demo.salga.example"]),
+    ("SAPS Liaison Desk", ["gbv"], None, True, True,
+     ["saps@demo.salga.example", "saps.backup@demo.salga.example"]),
 ]
+# Takes a child case the first liaison has not acknowledged within 15 minutes.
+BACKUP_LIAISONS = {"saps.backup@demo.salga.example"}
 
 SLA_HOURS = {"water": (8, 48), "sanitation": (12, 72), "electricity": (4, 24),
              "roads": (48, 240), "waste": (24, 72), "other": (48, 168), "gbv": (1, 24)}
@@ -64,7 +67,8 @@ async def seed(conn: Conn) -> list[str]:
                 full_name=None if email.split("@")[0] in ("worker", "saps") else
                 email.split("@")[0].replace(".", " ").title())
             await setup.add_team_member(conn, team_id=team_id, user_id=user_id,
-                                             tenant_id=tenant_id)
+                                        tenant_id=tenant_id,
+                                        is_backup=email in BACKUP_LIAISONS)
         lines.append(f"team {name} ({', '.join(categories)}): {len(staff)} staff")
     for category, (respond, resolve) in SLA_HOURS.items():
         await setup.upsert_sla_policy(conn, tenant_id=tenant_id, category=category,

@@ -66,6 +66,8 @@ async def test_the_gbv_access_log_takes_no_entry_for_another_municipalitys_media
     " null, null, null, 'en', 'web')",
     "select private.seal_audit_log(), %s",
     "select private.library_generation(%s)",
+    "select private.seal_for_person(%s, 'words')",
+    "select private.open_reason('x: pii:1:AAAA'), %s",
 ])
 async def test_internal_helpers_are_not_callable_by_users(
     db: AsyncConnection[Any], tenant: Tenant, other_tenant: Tenant, call: str

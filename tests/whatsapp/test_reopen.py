@@ -1,11 +1,13 @@
 """"It is not fixed": within 14 days of a resolution the report reopens (the words kept as
-the reason, the team told); later a new report is filed, linked to the old one."""
+the reason, sealed under the person's key; the team told); later a new report is filed,
+linked to the old one."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+import httpx
 from psycopg import AsyncConnection
 
 from app.config import Settings
@@ -49,6 +51,7 @@ async def resolved_report(wa: WhatsApp, database_url: str, phone: str, *, days_a
 
 async def test_not_fixed_within_14_days_reopens_once_and_tells_the_team(
     wa: WhatsApp, db: AsyncConnection[Any], database_url: str, wa_tenant: dict[str, Any],
+    api: httpx.AsyncClient,
 ) -> None:
     phone = new_phone()
     old = await resolved_report(wa, database_url, phone, days_ago=3)
@@ -65,10 +68,17 @@ async def test_not_fixed_within_14_days_reopens_once_and_tells_the_team(
             " where table_name = 'tickets' and record_id = %s and reason like 'Reopened%%'",
         (str(old["id"]),))
     assert [r["status"] for r in reasons] == ["in_progress"]
-    assert "It is NOT fixed, still leaking!" in reasons[0]["reason"]
+    # In the append-only audit the words are sealed; the team reads them in the history.
+    assert "leaking" not in reasons[0]["reason"] and ": pii:" in reasons[0]["reason"]
+    manager = wa_tenant["tenant"].auth("manager")
+    history = (await api.get(f"/api/v1/tickets/{old['id']}/history", headers=manager)).json()
+    said = [i["details"]["reason"] for i in history["items"]
+            if i["details"].get("to") == "in_progress" and i["details"].get("reason")]
+    assert said and said[-1].endswith('"It is NOT fixed, still leaking!"'), said
     events = await fetch_all(db, "select topic, payload from realtime.messages"
                                  " where event = 'ticket_reopened' and payload ->> 'id' = %s",
                              (str(old["id"]),))
+    assert events and not any("leaking" in str(e["payload"]) for e in events)
     topics = {e["topic"] for e in events}
     assert f"municipality:{wa_tenant['id']}" in topics
     if old["team"] is not None:
@@ -77,6 +87,15 @@ async def test_not_fixed_within_14_days_reopens_once_and_tells_the_team(
     still = await wa.say(phone, "still not fixed")
     assert still == text("reopen_still_open", "en", tracking_number=old["tracking"],
                          status=label("status", "in_progress", "en"))
+    # Once the person is erased (their key destroyed), the history keeps only that
+    # they spoke.
+    await db.execute("delete from private.personal_keys where user_id ="
+                     " (select reporter_id from public.tickets where id = %s)", (old["id"],))
+    opened = await fetch_all(db, "select private.open_reason(reason) as reason"
+                                 " from public.audit_log where table_name = 'tickets'"
+                                 " and record_id = %s and reason like 'Reopened%%'",
+                             (str(old["id"]),))
+    assert opened[0]["reason"].endswith(": [erased]")
 
 
 async def test_not_fixed_after_14_days_files_a_linked_report_in_any_language(
