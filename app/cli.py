@@ -241,6 +241,31 @@ def whatsapp_contents() -> None:
     typer.echo(f"created {count} interactive template{'s' if count != 1 else ''}")
 
 
+templates_cli = typer.Typer(no_args_is_help=True, help="The message library.")
+cli.add_typer(templates_cli, name="templates")
+
+
+@templates_cli.command("review")
+def templates_review(
+    language: Annotated[str, typer.Argument(help="The language to check, e.g. xh")],
+    municipality: Annotated[str | None, typer.Option(
+        help="A municipality's code: its own texts where it has them")] = None,
+) -> None:
+    """A CSV of every text beside its English one, for a first-language speaker."""
+    from app.identity import repository as identity
+    from app.templates import review
+
+    async def work(conn: AsyncConnection[Any]) -> str:
+        found = await identity.municipality_by_code(conn, municipality.upper()) \
+            if municipality else None
+        if municipality and found is None:
+            raise ValueError(f"no municipality with code {municipality!r}")
+        return await review.sheet(conn, language=language.lower(),
+                                  tenant_id=found["id"] if found else None)
+
+    typer.echo(run(with_owner_connection(work)), nl=False)
+
+
 @cli.command("token")
 def token(
     email: str,

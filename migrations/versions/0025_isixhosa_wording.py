@@ -1,0 +1,16 @@
+"""isiXhosa wording: WhatsApp's own button names, as every isiXhosa text calls them."""
+
+from migrations.sqlfile import run_sql
+
+revision = "0025"
+down_revision = "0024"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    run_sql(__file__, "upgrade")
+
+
+def downgrade() -> None:
+    run_sql(__file__, "downgrade")
