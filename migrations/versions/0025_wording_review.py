@@ -1,4 +1,4 @@
-"""isiXhosa wording: WhatsApp's own button names, as every isiXhosa text calls them."""
+"""Wording corrections from reviewing the library language by language."""
 
 from migrations.sqlfile import run_sql
 
