@@ -18,6 +18,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
+from app.telemetry import requestid
 from app.telemetry.dbconn import RequestAwareConnection
 
 Claims = Mapping[str, Any]
@@ -29,7 +30,8 @@ select set_config('role', %(role)s, true),
        set_config('request.jwt.claim.sub', %(sub)s, true),
        set_config('request.jwt.claim.role', %(role)s, true),
        set_config('app.client_ip', %(ip)s, true),
-       set_config('app.user_agent', %(ua)s, true)
+       set_config('app.user_agent', %(ua)s, true),
+       set_config('app.request_id', %(request_id)s, true)
 """
 
 DB_ROLES = {"anon", "authenticated", "service_role"}
@@ -67,6 +69,7 @@ async def set_caller(
             "sub": str(claims.get("sub") or ""),
             "ip": client_ip,
             "ua": user_agent[:512],
+            "request_id": requestid.current() or "",
         },
     )
 
@@ -79,8 +82,11 @@ async def transaction_as(
     client_ip: str = "",
     user_agent: str = "",
 ) -> AsyncIterator[AsyncConnection[Any]]:
-    """One transaction as the caller: committed on success, rolled back on error."""
-    async with pool.connection() as conn, conn.transaction():
+    """One transaction as the caller: committed on success, rolled back on error.
+
+    The caller's statement carries the request id too (app.telemetry.dbconn would
+    send it on its own otherwise): one round trip fewer on every request."""
+    async with pool.connection() as conn, AsyncConnection.transaction(conn):
         await set_caller(conn, claims, client_ip=client_ip, user_agent=user_agent)
         yield conn
 

@@ -4,7 +4,9 @@ Every transaction opened while a request id is current starts by setting
 `app.request_id` for that transaction only, so the audit trail records it
 (`public.audit_log.request_id`, migration 0010) and `pg_stat_activity`-style
 debugging can match a statement to a log line. Outside a request (workers,
-the CLI) nothing is set and nothing extra is sent.
+the CLI) nothing is set and nothing extra is sent. A transaction as a caller
+(`app.db.transaction_as`) sets it in its caller statement instead, in the same
+round trip.
 """
 
 from __future__ import annotations
