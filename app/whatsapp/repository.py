@@ -86,9 +86,14 @@ async def conversation_for_update(conn: Conn, *, tenant_id: UUID, phone: str) ->
     row = await cur.fetchone()
     if row is not None:
         return row
+    # New: inserted here, so ours until commit (a concurrent first message waits on
+    # the unique key). Lost a race: the other's row, once it commits.
     cur = await conn.execute(
         "insert into public.whatsapp_conversations (tenant_id, phone) values (%s, %s)"
-        " on conflict (tenant_id, phone) do nothing", (tenant_id, phone))
+        " on conflict (tenant_id, phone) do nothing returning *", (tenant_id, phone))
+    row = await cur.fetchone()
+    if row is not None:
+        return row
     cur = await conn.execute(
         "select * from public.whatsapp_conversations where tenant_id = %s and phone = %s"
         " for update", (tenant_id, phone))
