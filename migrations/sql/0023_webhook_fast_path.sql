@@ -35,9 +35,9 @@ as $$
 begin
   -- Once per statement, for every scope it wrote: a seeded library of hundreds of
   -- texts takes one new token, not hundreds.
-  insert into private.library_generations as g (scope)
+  insert into private.library_generations (scope)
   select distinct coalesce(w.tenant_id, '00000000-0000-0000-0000-000000000000'::uuid)
-    from (select tenant_id from written) w
+    from written w
   on conflict (scope) do update set generation = gen_random_uuid();
   return null;
 end

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from psycopg import AsyncConnection
 
-from tests.support.db import ANON_CLAIMS, act_as
+from tests.support.db import ANON_CLAIMS, SERVICE_CLAIMS, act_as
 from tests.support.tenants import ROLES, Tenant
 
 TABLES = ("message_template_keys", "message_templates", "data_subject_requests",
@@ -23,6 +23,11 @@ FORBIDDEN_CALLS = (
     "select private.reveal_personal('pii:1:AAAA')",
     "select private.escalate_overdue_data_requests()",
     "select * from private.storage_removals_due(1)",
+    "select * from private.library_generations",
+    "truncate private.library_generations",
+    "update private.library_generations set generation = gen_random_uuid()",
+    "select private.library_generation(null)",
+    "select private.seal_for_person(%(someone)s, 'words')",
 )
 
 
@@ -68,3 +73,17 @@ async def test_export_and_erasure_answer_only_for_oneself_or_ones_admin(
     assert row is not None and row["b"]["profile"]["id"] == str(citizen)
     await act_as(db, tenant.claims["admin"])
     assert await refused(db, "select public.erase_person(%s)", (tenant.users["manager"],))
+
+
+async def test_the_service_role_reads_the_library_generation_only_through_its_function(
+    db: AsyncConnection[Any], tenant: Tenant
+) -> None:
+    """The webhook asks whether the library changed; it never writes the token itself."""
+    await act_as(db, SERVICE_CLAIMS)
+    for query in ("select * from private.library_generations",
+                  "truncate private.library_generations",
+                  "delete from private.library_generations"):
+        assert await refused(db, query), query
+    cur = await db.execute("select private.library_generation(%s) as g", (tenant.id,))
+    row = await cur.fetchone()
+    assert row is not None and row["g"].count(".") == 1
